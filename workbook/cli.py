@@ -1,0 +1,193 @@
+"""The ``workbook`` command: serve the dashboards, run reports, list what the models assume.
+
+Exit status: 0 success; 1 a notebook cell failed (the partial executed notebook is kept);
+2 bad input (an unknown parameter, an invalid value, a missing file), reported in one line
+before anything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from workbook.paths import DASHBOARDS
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class _Usage(Exception):
+    """Bad input: printed as one line, exit status 2."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workbook",
+        description="Service Strategy Workbook: dashboards, report runs and assumptions.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    dash = sub.add_parser("dashboard", help="serve the dashboards with Voilà on 127.0.0.1")
+    dash.add_argument("--port", type=int, default=8866, help="port (default 8866)")
+    dash.add_argument("--dir", type=Path, default=DASHBOARDS,
+                      help="folder of dashboard notebooks (default: the repository's)")
+    dash.add_argument("--pool-size", type=int, default=2,
+                      help="preheated kernels kept ready per dashboard (default 2; 0 = none)")
+
+    run = sub.add_parser(
+        "run", help="execute a notebook as a report: .ipynb, .html (no code), .results.json",
+        description="Execute NOTEBOOK with papermill. Parameters are checked before any cell "
+        "runs: an unknown name or an invalid value exits with status 2.",
+    )
+    run.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01-service-roi.ipynb")
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                     metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
+    run.add_argument("-f", "--parameters-file", type=Path,
+                     help="YAML file of NAME: VALUE (the -p values win)")
+    run.add_argument("--out", type=Path, required=True, help="output folder")
+    run.add_argument("--timeout", type=int, default=600, help="per-cell time limit, seconds")
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    params = sub.add_parser("params", help="list a notebook's parameters")
+    params.add_argument("notebook", type=Path)
+
+    sub.add_parser("assumptions", help="list every registered assumption with its source")
+    return parser
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def voila_command(directory: Path, port: int, pool_size: int) -> list[str]:
+    """The Voilà command line ``workbook dashboard`` runs.
+
+    Preheated kernels (``pool_size`` per dashboard) run each dashboard up to the point where it
+    waits for the viewer's query string, so a page opens in about a second and a URL scenario
+    still applies (field notes). Tracebacks stay hidden from viewers.
+    """
+    command = [
+        sys.executable, "-m", "voila", str(directory),
+        f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser",
+        "--show_tracebacks=False", "--theme=light",
+        # Unix sockets beside Voila's connection files instead of TCP ports: no port races
+        # between kernels and no "running over TCP without encryption" warning.
+        "--KernelManager.transport=ipc",
+    ]
+    if pool_size > 0:
+        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+    return command
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    directory = args.dir.resolve()
+    notebooks = sorted(directory.glob("*.ipynb"))
+    if not notebooks:
+        raise _Usage(f"{directory}: no dashboard notebooks (*.ipynb) there")
+    if not 1 <= args.port <= 65535:
+        raise _Usage(f"--port: expected a port from 1 to 65535; got {args.port}")
+    if not _port_free(args.port):
+        raise _Usage(f"--port: 127.0.0.1:{args.port} is in use; choose another with --port")
+    if args.pool_size < 0:
+        raise _Usage(f"--pool-size: expected 0 or more; got {args.pool_size}")
+    print("Serving the dashboards (Ctrl-C to stop):", flush=True)
+    for notebook in notebooks:
+        print(f"  http://127.0.0.1:{args.port}/voila/render/{notebook.name}", flush=True)
+    command = voila_command(directory, args.port, args.pool_size)
+    os.execv(command[0], command)
+    return EXIT_OK  # not reached
+
+
+def _read_parameters_file(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise _Usage(f"{path}: cannot read the parameters file ({error.strerror})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise _Usage(f"{path}: not valid YAML{where}") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
+        raise _Usage(f"{path}: expected a mapping of parameter names to values")
+    return data
+
+
+def _run(args: argparse.Namespace) -> int:
+    from workbook.runner import run_notebook
+
+    values: dict[str, Any] = {}
+    if args.parameters_file:
+        values.update(_read_parameters_file(args.parameters_file))
+    values.update(dict(args.parameter))
+    progress = not args.quiet and sys.stderr.isatty()
+    outcome = run_notebook(args.notebook, args.out, values, from_text=True, progress=progress,
+                           timeout_seconds=args.timeout)
+    if not outcome.ok:
+        print(f"workbook run: {args.notebook}: {outcome.error}", file=sys.stderr)
+        print(f"workbook run: the executed notebook, with the error, is in {outcome.notebook}",
+              file=sys.stderr)
+        return EXIT_FAILED
+    for path in outcome.files:
+        print(path)
+    return EXIT_OK
+
+
+def _params(args: argparse.Namespace) -> int:
+    from workbook.runner import inspect_notebook
+
+    spec = inspect_notebook(args.notebook)
+    print(f"{spec.path.name} takes:")
+    print(spec.describe())
+    return EXIT_OK
+
+
+def _assumptions(_args: argparse.Namespace) -> int:
+    from workbook.registry import ASSUMPTIONS
+
+    for a in ASSUMPTIONS.values():
+        seed = f" [seed {a.seed}]" if a.seed else ""
+        print(f"{a.key} = {a.value:g} ({a.low:g}–{a.high:g} {a.unit}): {a.source}{seed}")
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``workbook`` console script."""
+    from workbook.runner import RunError
+    from workbook.validation import ParameterError
+
+    args = _parser().parse_args(argv)
+    handlers = {"dashboard": _dashboard, "run": _run, "params": _params,
+                "assumptions": _assumptions}
+    try:
+        return handlers[args.command](args)
+    except (_Usage, RunError) as error:
+        print(f"workbook {args.command}: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except ParameterError as error:
+        print(f"workbook {args.command}: error: parameter {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print(f"workbook {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
