@@ -206,6 +206,10 @@ _ENTRIES: tuple[Assumption, ...] = (
     Assumption(
         "discount_rate", "Discount rate", 0.08, 0.0, 0.20, "fraction/year", _FICTIONAL,
     ),
+    # --- Responsiveness and quality (issue 5) ------------------------------------------------
+    # --- end of responsiveness and quality ---------------------------------------------------
+    # --- Uncertainty (issue 7) ---------------------------------------------------------------
+    # --- end of uncertainty ------------------------------------------------------------------
 )
 
 ASSUMPTIONS: Mapping[str, Assumption] = MappingProxyType({a.key: a for a in _ENTRIES})
