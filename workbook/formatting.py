@@ -65,7 +65,7 @@ def format_months(value: float | None, horizon_years: int | None = None) -> str:
 
 
 def roi_kpi_texts(result: RoiResult) -> dict[str, str]:
-    """The text of each service-ROI KPI (``npv``, ``roi``, ``payback``, ``break-even``).
+    """The text of each service-ROI KPI (``npv``, ``roi``, ``payback``, ``break-even``, ``clv``).
 
     The dashboard's KPI cards, the notebook's headline and the browser tests all read this,
     so what a person reads on the page and what the package computes agree by construction.
@@ -75,6 +75,7 @@ def roi_kpi_texts(result: RoiResult) -> dict[str, str]:
         "roi": format_percent(result.roi),
         "payback": format_months(result.payback_months, result.params.horizon_years),
         "break-even": format_percent(result.break_even_spend_uplift_rate),
+        "clv": format_money(result.clv_after),
     }
 
 

@@ -60,7 +60,7 @@ MORE_SLIDERS: tuple[str, ...] = (
 )
 """The business inputs behind them, in a folded section."""
 
-KPI_NAMES: tuple[str, ...] = ("npv", "roi", "payback", "break-even")
+KPI_NAMES: tuple[str, ...] = ("npv", "roi", "payback", "break-even", "clv")
 """KPI cards; each carries the CSS class ``kpi-<name>``."""
 
 IGNORED_QUERY_KEYS = frozenset({"voila-template", "voila-theme", "template", "theme"})
@@ -70,6 +70,7 @@ _CSS = """
 <style>
 .wb-app { font-family: system-ui, sans-serif; }
 .wb-kpi { border: 1px solid #d9dee3; border-radius: 8px; padding: 8px 14px; min-width: 170px;
+          margin: 0 12px 8px 0;
           background: #f8fafb; }
 .wb-kpi .wb-kpi-label { font-size: 12px; color: #5b6770; }
 .wb-kpi .wb-kpi-value { font-size: 26px; font-weight: 600; color: #264653; }
@@ -91,6 +92,7 @@ _KPI_LABELS = {
     "roi": ("Return on investment", "NPV ÷ PV of costs"),
     "payback": ("Payback", "undiscounted cash"),
     "break-even": ("Break-even spend uplift", "NPV = 0 at this uplift"),
+    "clv": ("Customer lifetime value", "average customer, with the programme"),
 }
 
 
@@ -167,7 +169,8 @@ class RoiApp:
 
         self.figures = self._make_figures()
         self.charts = widgets.VBox([figure for figure, _ in self.figures],
-                                   layout=widgets.Layout(flex="1 1 480px", min_width="420px"))
+                                   layout=widgets.Layout(flex="1 1 480px", min_width="420px",
+                                                         margin="0 0 0 16px"))
         self.layout = self._build_layout()
 
     # --- construction -----------------------------------------------------------------------
@@ -224,7 +227,7 @@ class RoiApp:
             "default comes from.</div>"
         )
         kpis = widgets.HBox(list(self.kpi.values()),
-                            layout=widgets.Layout(gap="12px", flex_flow="row wrap"))
+                            layout=widgets.Layout(flex_flow="row wrap"))
         more = widgets.Accordion(
             [widgets.VBox([self._slider_row(n) for n in MORE_SLIDERS] + [self.acquisition_note])],
             titles=("More assumptions",),
@@ -236,7 +239,7 @@ class RoiApp:
             layout=widgets.Layout(width="560px", min_width="420px"),
         )
         body = widgets.HBox([controls, self.charts],
-                            layout=widgets.Layout(gap="16px", flex_flow="row wrap"))
+                            layout=widgets.Layout(flex_flow="row wrap"))
         app = widgets.VBox([header, self.message, kpis, body])
         app.add_class("wb-app")
         return app

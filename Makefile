@@ -1,0 +1,55 @@
+# Service Strategy Workbook: the two commands a user needs are `make dashboard` and `make test`.
+# Both set everything up on a fresh machine: a virtualenv in .venv/ with the package installed
+# editable, and (for tests) Debian's chromium for the browser tests.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8866
+
+.PHONY: help install dashboard lab test test-fast browser benchmark notebooks report clean
+
+help:
+	@echo "make dashboard   set up and serve the dashboards on sample data (PORT=$(PORT))"
+	@echo "make test        set up and run every test (unit, notebooks, browser)"
+	@echo "make lab         open the notebooks in JupyterLab"
+	@echo "make report      run the service-ROI notebook as a report into reports/latest"
+	@echo "make benchmark   run the speed benchmarks (figures for the closing notes)"
+	@echo "make notebooks   re-execute the notebooks and keep only their checked outputs"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+dashboard: install
+	$(BIN)/workbook dashboard --port $(PORT)
+
+lab: install
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+browser:
+	@scripts/ensure-chromium
+
+test: install browser
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser"
+
+report: install
+	$(BIN)/workbook run notebooks/01-service-roi.ipynb --out reports/latest
+
+benchmark: install browser
+	$(BIN)/python benchmarks/bench_dashboard.py
+
+notebooks: install
+	$(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb
+
+clean:
+	rm -rf $(VENV) reports test-artifacts

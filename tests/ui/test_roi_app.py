@@ -1,0 +1,117 @@
+"""The ROI dashboard as an object: what the page shows, driven without a browser."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from workbook.formatting import roi_kpi_texts
+from workbook.registry import get_assumption
+from workbook.roi import ServiceRoiParams, compute_service_roi
+from workbook.ui import RoiApp
+from workbook.ui.roi_app import parse_query
+
+
+def kpi_value(app: RoiApp, name: str) -> str:
+    match = re.search(r'class="wb-kpi-value">([^<]*)<', app.kpi[name].value)
+    assert match, app.kpi[name].value
+    return match.group(1)
+
+
+@pytest.fixture
+def app() -> RoiApp:
+    return RoiApp()
+
+
+def test_opens_on_registry_defaults(app: RoiApp) -> None:
+    expected = roi_kpi_texts(compute_service_roi(ServiceRoiParams()))
+    assert {name: kpi_value(app, name) for name in expected} == expected
+    assert app.sliders["spend_uplift_rate"].value == 0.09
+    assert app.message.layout.display == "none"
+
+
+def test_kpi_cards_carry_stable_classes(app: RoiApp) -> None:
+    for name in ("npv", "roi", "payback", "break-even", "clv"):
+        assert f"kpi-{name}" in app.kpi[name]._dom_classes
+
+
+def test_slider_spans_and_tooltips_come_from_the_registry(app: RoiApp) -> None:
+    slider = app.sliders["spend_uplift_rate"]
+    source = get_assumption("spend_uplift_excellent_service")
+    assert (slider.min, slider.max) == (source.low, source.high)
+    assert "American Express" in slider.tooltip
+    assert app.sliders["customers"].step >= 1 and isinstance(app.sliders["customers"].value, int)
+
+
+def test_moving_a_slider_updates_kpis_and_charts(app: RoiApp) -> None:
+    app.sliders["spend_uplift_rate"].value = 0.12
+    expected = compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.12))
+    assert kpi_value(app, "npv") == roi_kpi_texts(expected)["npv"]
+    waterfall, cash, _ = (figure for figure, _ in app.figures)
+    assert waterfall.data[0].y[-1] == pytest.approx(expected.npv)
+    assert "payback 11.5 months" in cash.layout.title.text
+
+
+def test_invalid_combination_shows_message_and_keeps_last_numbers(app: RoiApp) -> None:
+    before = kpi_value(app, "npv")
+    app.sliders["annual_retention_rate"].value = 0.95
+    app.sliders["retention_uplift_rate"].value = 0.08
+    assert "retention_uplift_rate" in app.message.value
+    assert "Traceback" not in app.message.value
+    assert app.message.layout.display is None
+    assert "wb-stale" in app.kpi["npv"]._dom_classes
+    assert kpi_value(app, "npv") == before
+    app.sliders["retention_uplift_rate"].value = 0.03
+    assert app.message.layout.display == "none"
+    assert "wb-stale" not in app.kpi["npv"]._dom_classes
+
+
+def test_reset_restores_defaults(app: RoiApp) -> None:
+    app.set_values({"spend_uplift_rate": 0.14, "customers": 20_000})
+    app.reset_button.click()
+    assert app.params == ServiceRoiParams()
+    assert kpi_value(app, "npv") == roi_kpi_texts(compute_service_roi(ServiceRoiParams()))["npv"]
+
+
+def test_query_string_scenario_applies_and_rebuilds_charts(app: RoiApp) -> None:
+    old_figures = [figure for figure, _ in app.figures]
+    messages = app.apply_query_string("spend_uplift_rate=0.12&horizon_years=3")
+    assert messages == []
+    expected = compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.12, horizon_years=3))
+    assert kpi_value(app, "npv") == roi_kpi_texts(expected)["npv"]
+    new_figures = [figure for figure, _ in app.figures]
+    assert all(new is not old for new, old in zip(new_figures, old_figures, strict=True))
+    assert list(app.charts.children) == new_figures
+    assert new_figures[0].data[0].y[-1] == pytest.approx(expected.npv)
+
+
+def test_query_value_outside_the_slider_span_widens_it(app: RoiApp) -> None:
+    app.apply_query_string("spend_uplift_rate=0.3")
+    assert app.sliders["spend_uplift_rate"].max == 0.3
+    assert app.params.spend_uplift_rate == 0.3
+
+
+@pytest.mark.parametrize(("query", "fragment"), [
+    ("spend_uplift_rate=abc", "spend_uplift_rate"),
+    ("spend_uplift_rate=2", "fraction from 0 to 1"),
+    ("customers=-5", "customers"),
+    ("colour=red", "'colour'"),
+    ("acquisition_cost_per_customer=100", "no control"),
+])
+def test_bad_query_values_are_reported_and_defaults_kept(app: RoiApp, query: str,
+                                                          fragment: str) -> None:
+    messages = app.apply_query_string(query)
+    assert any(fragment in m for m in messages), messages
+    assert fragment.strip("'") in app.message.value or fragment in app.message.value
+    assert app.params == ServiceRoiParams()
+
+
+def test_voila_keys_are_not_reported() -> None:
+    assert parse_query("?voila-theme=dark&spend_uplift_rate=0.1") == (
+        {"spend_uplift_rate": "0.1"}, [])
+
+
+def test_from_query_string_outside_voila_opens_defaults() -> None:
+    app = RoiApp.from_query_string()
+    assert app.params == ServiceRoiParams()
