@@ -1,0 +1,92 @@
+"""The ROI dashboard in headless chromium, served by the real `workbook dashboard`.
+
+What a manager does: open the page, read the KPI cards, move a slider with the keyboard, open a
+shared link with a scenario, mistype a link. Screenshots land in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from workbook.formatting import roi_kpi_texts
+from workbook.roi import ServiceRoiParams, compute_service_roi
+from workbook.ui.controls import nice_step
+
+pytestmark = pytest.mark.browser
+
+PAGE = "/voila/render/service-roi.ipynb"
+NPV = ".kpi-npv .wb-kpi-value"
+LOAD_TIMEOUT_MS = 60_000
+
+
+def expected(**changes: float) -> dict[str, str]:
+    return roi_kpi_texts(compute_service_roi(ServiceRoiParams(**changes)))
+
+
+def open_dashboard(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(NPV, state="visible", timeout=LOAD_TIMEOUT_MS)
+
+
+def wait_for_text(page, selector: str, text: str, timeout: int = 10_000) -> None:
+    page.wait_for_function(
+        "([sel, text]) => { const e = document.querySelector(sel);"
+        " return e !== null && e.textContent.trim() === text; }",
+        arg=[selector, text], timeout=timeout,
+    )
+
+
+def test_opens_on_defaults_and_a_keyboard_step_updates_the_kpis(page, dashboard_server) -> None:
+    open_dashboard(page, dashboard_server + PAGE)
+    defaults = expected()
+    wait_for_text(page, NPV, defaults["npv"])
+    assert page.inner_text(".kpi-roi .wb-kpi-value") == defaults["roi"]
+    assert page.inner_text(".kpi-payback .wb-kpi-value") == defaults["payback"]
+
+    handle = page.locator(".param-spend_uplift_rate .noUi-handle")
+    handle.focus()
+    page.keyboard.press("ArrowRight")
+    step = nice_step(0.03, 0.15, fraction=True)
+    moved = expected(spend_uplift_rate=0.09 + step)
+    wait_for_text(page, NPV, moved["npv"])
+    assert page.inner_text(".kpi-break-even .wb-kpi-value") == moved["break-even"]
+    cash_title = page.locator(".js-plotly-plot .gtitle").nth(1)
+    assert cash_title.text_content() == f"Cumulative cash — payback {moved['payback']}"
+    assert "Traceback" not in page.content()
+    assert page.errors == []
+
+
+def test_a_shared_link_opens_its_scenario_in_kpis_and_charts(page, dashboard_server) -> None:
+    open_dashboard(page, dashboard_server + PAGE + "?spend_uplift_rate=0.12&horizon_years=3")
+    scenario = expected(spend_uplift_rate=0.12, horizon_years=3)
+    wait_for_text(page, NPV, scenario["npv"])
+    assert page.inner_text(".kpi-payback .wb-kpi-value") == scenario["payback"]
+    # the charts show the scenario too, not the defaults the kernel was preheated with
+    page.wait_for_selector(".js-plotly-plot .gtitle", timeout=LOAD_TIMEOUT_MS)
+    cash_title = page.locator(".js-plotly-plot .gtitle").nth(1)
+    assert cash_title.text_content() == f"Cumulative cash — payback {scenario['payback']}"
+    assert page.locator(".param-spend_uplift_rate .widget-readout").inner_text() == "12.0%"
+
+
+def test_a_mistyped_link_shows_a_message_not_a_traceback(page, dashboard_server) -> None:
+    open_dashboard(page, dashboard_server + PAGE + "?annual_retention_rate=abc&spend_uplfit=1")
+    message = page.locator(".wb-message")
+    message.wait_for(state="visible", timeout=10_000)
+    text = message.inner_text()
+    assert "annual_retention_rate" in text and "spend_uplfit" in text
+    wait_for_text(page, NPV, expected()["npv"])
+    assert "Traceback" not in page.content()
+
+
+def test_an_impossible_combination_greys_out_kpis_with_a_message(page, dashboard_server) -> None:
+    open_dashboard(page, dashboard_server + PAGE + "?annual_retention_rate=0.95")
+    page.get_by_text("More assumptions").click()
+    page.locator(".param-retention_uplift_rate .noUi-handle").focus()
+    page.keyboard.press("End")
+    message = page.locator(".wb-message")
+    message.wait_for(state="visible", timeout=10_000)
+    assert "retention_uplift_rate" in message.inner_text()
+    page.wait_for_selector(".kpi-npv.wb-stale", timeout=10_000)
+    page.locator(".wb-reset").click()
+    wait_for_text(page, NPV, expected()["npv"])
+    assert page.locator(".wb-message").is_hidden()
