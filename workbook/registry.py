@@ -207,8 +207,183 @@ _ENTRIES: tuple[Assumption, ...] = (
         "discount_rate", "Discount rate", 0.08, 0.0, 0.20, "fraction/year", _FICTIONAL,
     ),
     # --- Responsiveness and quality (issue 5) ------------------------------------------------
+    Assumption(
+        "staffing_ring_seconds", "Length of one ring", 6, 3, 7, "seconds/ring",
+        "North American ringing cadence: 2 s of ringing, 4 s of silence (Telcordia "
+        "GR-506-CORE; national cadences in ITU-T E.180 Suppl. 2)",
+        note="Answering 'by the 4th ring' (phone_answer_ring) means within phone_answer_ring × "
+        "this: 24 s. The UK double ring repeats every 3 s: use the cadence your callers hear.",
+    ),
+    Assumption(
+        "staffing_service_level_target", "Calls answered by the target ring", 0.80, 0.50, 0.95,
+        "fraction of offered calls",
+        "Workbook default (issue 5): the common 80 % call-centre service-level convention, "
+        "applied to answering by the 4th ring",
+        note="A policy choice, not a measurement: the share of calls you promise to answer "
+        "within phone_answer_ring rings.",
+    ),
+    Assumption(
+        "staffing_shrinkage_share", "Shrinkage", 0.30, 0.15, 0.45, "fraction of paid time",
+        _FICTIONAL,
+        note="Share of paid agent time not available for calls (breaks, training, meetings, "
+        "absence); 30 % is the 'industry average' of Call Centre Helper's Erlang C worked "
+        "example. Measure it from your rota: 1 − logged-in hours / paid hours.",
+    ),
+    Assumption(
+        "staffing_max_occupancy_share", "Maximum agent occupancy", 0.85, 0.70, 0.95,
+        "fraction of logged-in time", _FICTIONAL,
+        note="Cap on the share of logged-in time agents spend handling calls (burn-out "
+        "guard); 85 % as in Call Centre Helper's worked example. Set it by policy; measure "
+        "what you run at as handle hours / logged-in hours.",
+    ),
+    Assumption(
+        "staffing_calls_per_hour", "Calls per hour", 200, 10, 1_000, "calls/hour", _FICTIONAL,
+        note="Offered calls (answered and abandoned) in the hour being staffed. Measure it from "
+        "your call log (workbook.calllog); 200/hour is issue 5's worked example.",
+    ),
+    Assumption(
+        "staffing_aht_seconds", "Average handle time", 180, 60, 900, "seconds/call",
+        _FICTIONAL,
+        note="Talk, hold and after-call work per answered call. Measure it from your call log "
+        "(mean handle_seconds of answered calls); 180 s is issue 5's worked example.",
+    ),
+    Assumption(
+        "drucker_satisfy_min_gap", "Drucker 'satisfy': largest shortfall tolerated",
+        -1.0, -2.0, 0.0, "scale points (perception − expectation, 1–7 scale)", _FICTIONAL,
+        note="Workbook rule for Drucker's first level (seed 003 names the levels, not "
+        "thresholds): no quality falls short of expectation by more than this, so there is no "
+        "reason to complain. Calibrate it: the gap below which respondents file complaints.",
+    ),
+    Assumption(
+        "drucker_exceed_mean_gap", "Drucker 'exceed': mean gap needed",
+        0.5, 0.0, 1.5, "scale points (perception − expectation, 1–7 scale)", _FICTIONAL,
+        note="Workbook rule (seed 003 gives no threshold): satisfied, and perception beats "
+        "expectation by at least this on average over the qualities.",
+    ),
+    Assumption(
+        "drucker_delight_mean_gap", "Drucker 'delight': mean gap needed",
+        1.0, 0.5, 2.5, "scale points (perception − expectation, 1–7 scale)", _FICTIONAL,
+        note="Workbook rule (seed 003 gives no threshold): satisfied, and perception beats "
+        "expectation by at least this on average; at least drucker_exceed_mean_gap.",
+    ),
+    Assumption(
+        "drucker_amaze_min_gap", "Drucker 'amaze': gap needed on every quality",
+        1.0, 0.5, 2.0, "scale points (perception − expectation, 1–7 scale)", _FICTIONAL,
+        note="Workbook rule (seed 003: 'always do more than you are paid for'): delighted, "
+        "and perception beats expectation by at least this on every quality answered.",
+    ),
+    Assumption(
+        "drucker_retention_uplift_satisfy", "Retention gained: dissatisfied → satisfy",
+        0.08, 0.02, 0.15, "fraction/year (percentage points of retention)", _FICTIONAL,
+        note="The source texts give no figure: measure retention of respondents at each "
+        "Drucker level (survey linked to the customer file) and take the differences.",
+    ),
+    Assumption(
+        "drucker_retention_uplift_exceed", "Retention gained: satisfy → exceed",
+        0.04, 0.01, 0.08, "fraction/year (percentage points of retention)", _FICTIONAL,
+        note="No source figure: measure as for drucker_retention_uplift_satisfy.",
+    ),
+    Assumption(
+        "drucker_retention_uplift_delight", "Retention gained: exceed → delight",
+        0.02, 0.0, 0.05, "fraction/year (percentage points of retention)", _FICTIONAL,
+        note="No source figure: measure as for drucker_retention_uplift_satisfy.",
+    ),
+    Assumption(
+        "drucker_retention_uplift_amaze", "Retention gained: delight → amaze",
+        0.01, 0.0, 0.03, "fraction/year (percentage points of retention)", _FICTIONAL,
+        note="No source figure: measure as for drucker_retention_uplift_satisfy.",
+    ),
+    Assumption(
+        "service_quality_half_life_years", "Half-life of unmaintained service quality",
+        3.0, 1.0, 10.0, "years", _FICTIONAL,
+        note="Seed 000 states the rule (left alone, service runs down like an unpainted house, "
+        "a ruin 'in a few years') but no rate. Measure it: the fall of survey gap scores "
+        "between waves in a unit that got no maintenance.",
+    ),
+    Assumption(
+        "service_quality_initial", "Service quality today",
+        1.0, 0.0, 1.0, "quality index (1 = the excellent service the ROI model assumes)",
+        _FICTIONAL,
+        note="Share of the full excellent-service effect (spend and retention uplifts) "
+        "delivered today. Measure it from survey scores against the level you call excellent.",
+    ),
+    Assumption(
+        "service_maintenance_spend", "Yearly service maintenance spend",
+        40_000, 0, 200_000, "currency/year", _FICTIONAL,
+        note="Training, process upkeep and refreshes spent to keep service from running down.",
+    ),
+    Assumption(
+        "service_maintenance_half_quality_spend", "Maintenance spend that holds quality at half",
+        20_000, 5_000, 100_000, "currency/year", _FICTIONAL,
+        note="Yearly maintenance at which quality settles at one half in the long run (the "
+        "spend's effectiveness). Measure it from quality trends of units with different upkeep.",
+    ),
+    Assumption(
+        "advantage_excess_profit", "Excess profit of a competitive advantage",
+        100_000, 10_000, 1_000_000, "currency/year", _FICTIONAL,
+        note="Extra profit per year an advantage (price cut, new product, service strategy) "
+        "earns until competitors match it. Measure it as margin above the market's.",
+    ),
     # --- end of responsiveness and quality ---------------------------------------------------
+    # --- Loyalty ladder (issue 3) ------------------------------------------------------------
+    Assumption(
+        "ladder_repeat_min_purchases", "Purchases that make a repeat customer",
+        2, 2, 6, "purchase days",
+        "Jill Griffin, Customer Loyalty (1995): a repeat customer has bought two or more "
+        "times; law 3 names the ladder", "003",
+        note="Counted on distinct purchase days (lifetimes' convention), so two orders on one "
+        "day are one purchase. Below it a buyer is a first-time customer.",
+    ),
+    Assumption(
+        "ladder_period_days", "Length of a ladder period", 91, 7, 365, "days", _FICTIONAL,
+        note="One period of the ladder: the unit of 'buying in recent periods', of the "
+        "transition matrix and of the stage forecast. Measure it: about your customers' "
+        "median time between purchases (a quarter is 91 days).",
+    ),
+    Assumption(
+        "ladder_client_lookback_periods", "Recent periods looked at for a client", 4, 2, 12,
+        "periods", _FICTIONAL,
+        note="A client buys in most of the last this-many periods (with "
+        "ladder_client_min_active_periods).",
+    ),
+    Assumption(
+        "ladder_client_min_active_periods", "Recent periods with a purchase, for a client",
+        3, 1, 12, "periods", _FICTIONAL,
+        note="A repeat customer who bought in at least this many of the last "
+        "ladder_client_lookback_periods periods is a client. Measure it: how regular your "
+        "best customers are.",
+    ),
+    Assumption(
+        "ladder_advocate_min_referrals", "Referrals that make a client an advocate", 1, 1, 10,
+        "referred customers", _FICTIONAL,
+        note="A client who has referred at least this many customers (or is flagged as an "
+        "advocate, e.g. a promoter in a survey) is an advocate.",
+    ),
+    Assumption(
+        "ladder_lost_after_days", "Days without a purchase before a customer is lost", 180,
+        60, 730, "days", _FICTIONAL,
+        note="A customer whose last purchase is longer ago than this is lost (inactive). "
+        "Measure it: the gap after which few of your customers ever buy again; later refined "
+        "by the probability-alive model.",
+    ),
+    # --- end of loyalty ladder ---------------------------------------------------------------
     # --- Uncertainty (issue 7) ---------------------------------------------------------------
+    Assumption(
+        "pert_shape", "PERT weight of the most likely value", 4.0, 2.0, 8.0,
+        "weight (λ)",
+        "Malcolm, Roseboom, Clark & Fazar (1959), Operations Research 7(5); λ = 4 is the "
+        "classic PERT beta, the 'modified PERT' of Vose (2008), Risk Analysis, 3rd ed.",
+        note="How strongly an uncertain input's distribution peaks at its value: the PERT "
+        "beta has mean (low + λ·value + high) / (λ + 2). Larger λ, narrower distribution.",
+    ),
+    Assumption(
+        "service_quality_rank_correlation",
+        "Rank correlation of spend and retention uplift", 0.5, 0.0, 0.9,
+        "rank correlation (Spearman)", _FICTIONAL,
+        note="Both uplifts come from the same service quality, so a programme that lifts one "
+        "more than expected likely lifts the other too. Measure it: the rank correlation of "
+        "spend change and retention change across pilot sites, segments or branches.",
+    ),
     # --- end of uncertainty ------------------------------------------------------------------
 )
 
