@@ -16,14 +16,15 @@ programme cost.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
-from workbook.finance import discount_factors, payback_months
+from workbook.finance import discount_factors
 from workbook.parameters import assumed
 from workbook.validation import (
     ParameterError,
@@ -268,16 +269,46 @@ def customer_lifetime_value(
     return annual_margin / (1.0 + discount_rate - annual_retention_rate)
 
 
-def _flows(params: ServiceRoiParams, spend_uplift_rate: float) -> dict[str, NDArray[np.float64]]:
-    years = params.horizon_years
-    reached = params.customers * params.excellent_service_share
-    per_year = np.r_[0.0, np.ones(years)]
-    revenue = per_year * reached * params.annual_spend_per_customer * spend_uplift_rate
-    margin = revenue * params.gross_margin_rate
-    kept = per_year * reached * params.retention_uplift_rate
-    avoided = kept * params.acquisition_cost
-    cost = per_year * params.annual_service_cost
-    cost[0] = params.upfront_investment
+_FLOW_NAMES = ("incremental_revenue", "incremental_margin", "customers_kept",
+               "acquisition_spend_avoided", "service_cost", "cash_flow")
+
+
+def _column(value: ArrayLike) -> NDArray[np.float64]:
+    """``value`` (a number or an array of draws) with a trailing axis for the years."""
+    return np.asarray(value, dtype=np.float64)[..., np.newaxis]
+
+
+def _acquisition_cost(inputs: Mapping[str, Any]) -> Any:
+    """Cost of one new customer, as :attr:`ServiceRoiParams.acquisition_cost` defines it."""
+    explicit = inputs["acquisition_cost_per_customer"]
+    if explicit is not None:
+        return explicit
+    return np.multiply(inputs["acquisition_to_retention_cost_ratio"],
+                       inputs["retention_cost_per_customer"])
+
+
+def _flows(
+    inputs: Mapping[str, Any], spend_uplift_rate: ArrayLike
+) -> dict[str, NDArray[np.float64]]:
+    """The yearly flows, years ``0..H`` on the last axis.
+
+    ``inputs`` maps every field of :class:`ServiceRoiParams` to a number or to an array of
+    draws (one value per simulated case); the arrays broadcast against each other and each flow
+    gains a last axis of years. Years past a case's own ``horizon_years`` carry no cash, so
+    cases with different horizons share one array. With plain numbers this is the
+    deterministic model; :mod:`workbook.uncertainty` runs the same lines on arrays.
+    """
+    horizon = np.asarray(inputs["horizon_years"])
+    years = np.arange(int(horizon.max()) + 1)
+    per_year = ((years >= 1) & (years <= horizon[..., np.newaxis])).astype(np.float64)
+    reached = _column(inputs["customers"]) * _column(inputs["excellent_service_share"])
+    revenue = (per_year * reached * _column(inputs["annual_spend_per_customer"])
+               * _column(spend_uplift_rate))
+    margin = revenue * _column(inputs["gross_margin_rate"])
+    kept = per_year * reached * _column(inputs["retention_uplift_rate"])
+    avoided = kept * _column(_acquisition_cost(inputs))
+    cost = (per_year * _column(inputs["annual_service_cost"])
+            + (years == 0) * _column(inputs["upfront_investment"]))
     return {
         "incremental_revenue": revenue,
         "incremental_margin": margin,
@@ -286,6 +317,70 @@ def _flows(params: ServiceRoiParams, spend_uplift_rate: float) -> dict[str, NDAr
         "service_cost": cost,
         "cash_flow": margin + avoided - cost,
     }
+
+
+def _discount_factors(rate: ArrayLike, years: int) -> NDArray[np.float64]:
+    """:func:`workbook.finance.discount_factors`, also for an array of rates (one per case)."""
+    if np.ndim(rate) == 0:
+        return discount_factors(float(rate), years)
+    return (1.0 + _column(rate)) ** -np.arange(years + 1, dtype=np.float64)
+
+
+def _present_value(
+    flows: NDArray[np.float64], factors: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Sum over the last axis of ``flows * factors``, year by year in a fixed order.
+
+    The fixed order makes a case's value identical whether it is computed alone or among
+    ten thousand (a BLAS dot product may sum in a different order for different shapes).
+    """
+    total = flows[..., 0] * factors[..., 0]
+    for t in range(1, flows.shape[-1]):
+        total = total + flows[..., t] * factors[..., t]
+    return total
+
+
+def _payback_months(cash_flow: NDArray[np.float64]) -> NDArray[np.float64]:
+    """:func:`workbook.finance.payback_months` over the last axis; ``nan`` for no payback."""
+    cumulative = np.cumsum(cash_flow, axis=-1)
+    last = cash_flow.shape[-1] - 1
+    negative = cumulative < 0
+    k = last - np.argmax(negative[..., ::-1], axis=-1)
+    below = np.take_along_axis(cumulative, k[..., np.newaxis], axis=-1)[..., 0]
+    following = np.take_along_axis(cash_flow, np.minimum(k + 1, last)[..., np.newaxis],
+                                   axis=-1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # unused cases
+        months = 12.0 * (k + (-below) / following)
+    months = np.where(negative.any(axis=-1), months, 0.0)
+    return np.where(cumulative[..., -1] > 0, months, np.nan)
+
+
+def _outcomes(inputs: Mapping[str, Any]) -> dict[str, NDArray[np.float64]]:
+    """Flows, discount factors, NPV, PV of costs, ROI and payback of one or many cases.
+
+    ``inputs`` as for :func:`_flows`. ROI is ``nan`` where nothing is spent, payback ``nan``
+    where there is none within the horizon (``None`` in :class:`RoiResult`).
+    """
+    flows = _flows(inputs, inputs["spend_uplift_rate"])
+    factors = _discount_factors(inputs["discount_rate"], flows["cash_flow"].shape[-1] - 1)
+    npv = _present_value(flows["cash_flow"], factors)
+    pv_cost = _present_value(flows["service_cost"], factors)
+    roi = np.full(np.broadcast_shapes(npv.shape, pv_cost.shape), np.nan)
+    with np.errstate(over="ignore"):  # a cost of a few ulps gives an infinite ROI
+        np.divide(npv, pv_cost, out=roi, where=pv_cost > 0)
+    return {
+        **flows,
+        "discount_factor": factors,
+        "npv": npv,
+        "pv_cost": pv_cost,
+        "roi": roi,
+        "payback_months": _payback_months(flows["cash_flow"]),
+    }
+
+
+def _optional(value: NDArray[np.float64]) -> float | None:
+    number = float(value)
+    return None if np.isnan(number) else number
 
 
 def compute_service_roi(params: ServiceRoiParams) -> RoiResult:
@@ -340,12 +435,12 @@ def compute_service_roi(params: ServiceRoiParams) -> RoiResult:
     >>> round(result.payback_months, 1)
     16.4
     """
-    flows = _flows(params, params.spend_uplift_rate)
-    factors = discount_factors(params.discount_rate, params.horizon_years)
-    npv = float(flows["cash_flow"] @ factors)
-    pv_cost = float(flows["service_cost"] @ factors)
-    npv_without = float(_flows(params, 0.0)["cash_flow"] @ factors)
-    npv_full = float(_flows(params, 1.0)["cash_flow"] @ factors)
+    inputs = params.to_dict()
+    outcome = _outcomes(inputs)
+    factors = outcome["discount_factor"]
+    npv = float(outcome["npv"])
+    at_no_and_full_uplift = _flows(inputs, np.array([0.0, 1.0]))["cash_flow"]
+    npv_without, npv_full = _present_value(at_no_and_full_uplift, factors).tolist()
     slope = npv_full - npv_without
     margin = params.annual_spend_per_customer * params.gross_margin_rate
     clv_before = customer_lifetime_value(margin, params.annual_retention_rate,
@@ -360,11 +455,11 @@ def compute_service_roi(params: ServiceRoiParams) -> RoiResult:
         params=params,
         discount_factor=factors,
         npv=npv,
-        roi=npv / pv_cost if pv_cost > 0 else None,
-        payback_months=payback_months(flows["cash_flow"]),
+        roi=_optional(outcome["roi"]),
+        payback_months=_optional(outcome["payback_months"]),
         break_even_spend_uplift_rate=-npv_without / slope if slope > 0 else None,
         clv_before=clv_before,
         clv_after_excellent=clv_excellent,
         clv_after=(1.0 - share) * clv_before + share * clv_excellent,
-        **flows,
+        **{name: outcome[name] for name in _FLOW_NAMES},
     )
