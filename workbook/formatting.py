@@ -7,11 +7,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from workbook.roi import RoiResult
+    from workbook.uncertainty import RoiSimulation
 
 __all__ = [
     "format_money",
     "format_months",
     "format_percent",
+    "risk_kpi_text",
     "roi_headline_text",
     "roi_kpi_texts",
 ]
@@ -93,4 +95,21 @@ def roi_headline_text(result: RoiResult) -> str:
             f"Lifetime value:           {format_money(result.clv_before)} before, "
             f"{format_money(result.clv_after)} after",
         ]
+    )
+
+
+def risk_kpi_text(simulation: RoiSimulation) -> tuple[str, str]:
+    """The risk KPI: the chance that the NPV is positive, and the P10–P90 span of the NPV.
+
+    Examples
+    --------
+    >>> from workbook.uncertainty import simulate_service_roi
+    >>> risk_kpi_text(simulate_service_roi())
+    ('88 %', 'NPV P10 to P90: −27,245 to 986,378')
+    """
+    headline = simulation.headline()
+    return (
+        format_percent(headline["probability_npv_positive"], digits=0),
+        f"NPV P10 to P90: {format_money(headline['npv_p10'])} to "
+        f"{format_money(headline['npv_p90'])}",
     )

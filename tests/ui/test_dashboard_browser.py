@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from workbook.formatting import roi_kpi_texts
+from workbook.formatting import risk_kpi_text, roi_kpi_texts
 from workbook.roi import ServiceRoiParams, compute_service_roi
 from workbook.ui.controls import nice_step
+from workbook.uncertainty import simulate_service_roi
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +51,9 @@ def test_opens_on_defaults_and_a_keyboard_step_updates_the_kpis(page, dashboard_
     moved = expected(spend_uplift_rate=0.09 + step)
     wait_for_text(page, NPV, moved["npv"])
     assert page.inner_text(".kpi-break-even .wb-kpi-value") == moved["break-even"]
-    cash_title = page.locator(".js-plotly-plot .gtitle").nth(1)
+    chance, _ = risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_rate=0.09 + step)))
+    wait_for_text(page, ".kpi-risk .wb-kpi-value", chance)
+    cash_title = page.locator(".chart-cumulative-cash .gtitle")
     assert cash_title.text_content() == f"Cumulative cash — payback {moved['payback']}"
     assert "Traceback" not in page.content()
     assert page.errors == []
@@ -62,8 +65,8 @@ def test_a_shared_link_opens_its_scenario_in_kpis_and_charts(page, dashboard_ser
     wait_for_text(page, NPV, scenario["npv"])
     assert page.inner_text(".kpi-payback .wb-kpi-value") == scenario["payback"]
     # the charts show the scenario too, not the defaults the kernel was preheated with
-    page.wait_for_selector(".js-plotly-plot .gtitle", timeout=LOAD_TIMEOUT_MS)
-    cash_title = page.locator(".js-plotly-plot .gtitle").nth(1)
+    page.wait_for_selector(".chart-cumulative-cash .gtitle", timeout=LOAD_TIMEOUT_MS)
+    cash_title = page.locator(".chart-cumulative-cash .gtitle")
     assert cash_title.text_content() == f"Cumulative cash — payback {scenario['payback']}"
     assert page.locator(".param-spend_uplift_rate .widget-readout").inner_text() == "12.0%"
 
@@ -88,5 +91,8 @@ def test_an_impossible_combination_greys_out_kpis_with_a_message(page, dashboard
     assert "retention_uplift_rate" in message.inner_text()
     page.wait_for_selector(".kpi-npv.wb-stale", timeout=10_000)
     page.locator(".wb-reset").click()
-    wait_for_text(page, NPV, expected()["npv"])
-    assert page.locator(".wb-message").is_hidden()
+    # the stale numbers were the defaults' already: wait for the reset itself to arrive
+    page.locator(".wb-message").wait_for(state="hidden", timeout=10_000)
+    page.wait_for_selector(".kpi-npv:not(.wb-stale)", timeout=10_000)
+    assert page.inner_text(NPV) == expected()["npv"]
+    assert page.locator(".param-annual_retention_rate .widget-readout").inner_text() == "75.0%"

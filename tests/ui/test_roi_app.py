@@ -6,9 +6,10 @@ import re
 
 import pytest
 
-from workbook.formatting import roi_kpi_texts
+from workbook.formatting import format_percent, risk_kpi_text, roi_kpi_texts
 from workbook.registry import get_assumption
 from workbook.roi import ServiceRoiParams, compute_service_roi
+from workbook.uncertainty import compute_tornado, simulate_service_roi
 from workbook.ui import RoiApp
 from workbook.ui.roi_app import parse_query
 
@@ -32,7 +33,7 @@ def test_opens_on_registry_defaults(app: RoiApp) -> None:
 
 
 def test_kpi_cards_carry_stable_classes(app: RoiApp) -> None:
-    for name in ("npv", "roi", "payback", "break-even", "clv"):
+    for name in ("npv", "roi", "payback", "break-even", "clv", "risk"):
         assert f"kpi-{name}" in app.kpi[name]._dom_classes
 
 
@@ -51,6 +52,18 @@ def test_moving_a_slider_updates_kpis_and_charts(app: RoiApp) -> None:
     waterfall, cash, _ = (figure for figure, _ in app.figures)
     assert waterfall.data[0].y[-1] == pytest.approx(expected.npv)
     assert "payback 11.5 months" in cash.layout.title.text
+
+
+def test_risk_panel_follows_the_sliders(app: RoiApp) -> None:
+    app.sliders["spend_uplift_rate"].value = 0.05
+    simulation = simulate_service_roi(ServiceRoiParams(spend_uplift_rate=0.05))
+    chance, span = risk_kpi_text(simulation)
+    assert kpi_value(app, "risk") == chance and span in app.kpi["risk"].value
+    histogram, tornado = (figure for figure, _ in app.risk_figures)
+    assert f"P(NPV > 0) = {format_percent(simulation.probability_npv_positive)}" in (
+        histogram.layout.title.text)
+    expected = compute_tornado(ServiceRoiParams(spend_uplift_rate=0.05))
+    assert list(tornado.data[1].y) == expected.table["label"].tolist()
 
 
 def test_invalid_combination_shows_message_and_keeps_last_numbers(app: RoiApp) -> None:

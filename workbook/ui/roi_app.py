@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from workbook.formatting import format_money, roi_kpi_texts
+from workbook.formatting import format_money, risk_kpi_text, roi_kpi_texts
 from workbook.parameters import build_params, field_assumption
 from workbook.plotting.roi import (
     cumulative_cash_traces,
@@ -30,9 +30,22 @@ from workbook.plotting.roi import (
     plot_value_drivers,
     value_drivers_traces,
 )
+from workbook.plotting.uncertainty import (
+    npv_histogram_traces,
+    plot_npv_histogram,
+    plot_tornado,
+    tornado_traces,
+)
 from workbook.registry import assumptions_table
 from workbook.roi import RoiResult, ServiceRoiParams, compute_service_roi
 from workbook.ui.controls import assumption_slider, source_badge, source_text
+from workbook.uncertainty import (
+    RoiSimulation,
+    Tornado,
+    UncertaintyParams,
+    compute_tornado,
+    simulate_service_roi,
+)
 from workbook.validation import ParameterError
 
 __all__ = ["KPI_NAMES", "RoiApp", "parse_query"]
@@ -60,7 +73,7 @@ MORE_SLIDERS: tuple[str, ...] = (
 )
 """The business inputs behind them, in a folded section."""
 
-KPI_NAMES: tuple[str, ...] = ("npv", "roi", "payback", "break-even", "clv")
+KPI_NAMES: tuple[str, ...] = ("npv", "roi", "payback", "break-even", "clv", "risk")
 """KPI cards; each carries the CSS class ``kpi-<name>``."""
 
 IGNORED_QUERY_KEYS = frozenset({"voila-template", "voila-theme", "template", "theme"})
@@ -93,11 +106,13 @@ _KPI_LABELS = {
     "payback": ("Payback", "undiscounted cash"),
     "break-even": ("Break-even spend uplift", "NPV = 0 at this uplift"),
     "clv": ("Customer lifetime value", "average customer, with the programme"),
+    "risk": ("Chance the NPV is positive", ""),
 }
 
 
-def _kpi_html(name: str, text: str) -> str:
-    label, note = _KPI_LABELS[name]
+def _kpi_html(name: str, text: str, note: str | None = None) -> str:
+    label, default_note = _KPI_LABELS[name]
+    note = html.escape(note) if note is not None else default_note
     return (
         f'<div class="wb-kpi-label">{label}</div>'
         f'<div class="wb-kpi-value">{html.escape(text)}</div>'
@@ -126,6 +141,13 @@ def parse_query(query: str | None) -> tuple[dict[str, str], list[str]]:
     return overrides, messages
 
 
+def _chart(figure: go.Figure, name: str) -> go.FigureWidget:
+    """A live chart carrying the stable CSS class ``chart-<name>`` (for tests and monitoring)."""
+    widget = go.FigureWidget(figure)
+    widget.add_class(f"chart-{name}")
+    return widget
+
+
 class RoiApp:
     """Service-ROI dashboard: registry-driven sliders, KPI cards and three live charts.
 
@@ -145,6 +167,8 @@ class RoiApp:
         self.defaults = ServiceRoiParams()
         self.params = params or self.defaults
         self.result = compute_service_roi(self.params)
+        self.uncertainty = UncertaintyParams()
+        self.simulation, self.tornado = self._risk(self.params)
         self._muted = False
 
         self.sliders: dict[str, widgets.Widget] = {}
@@ -153,11 +177,12 @@ class RoiApp:
             self.sliders[name].observe(self._on_change, names="value")
 
         self.kpi: dict[str, widgets.HTML] = {}
-        for name, text in roi_kpi_texts(self.result).items():
-            card = widgets.HTML(_kpi_html(name, text))
+        for name in KPI_NAMES:
+            card = widgets.HTML()
             card.add_class("wb-kpi")
             card.add_class(f"kpi-{name}")
             self.kpi[name] = card
+        self._show_kpis()
 
         self.message = widgets.HTML("", layout=widgets.Layout(display="none"))
         self.message.add_class("wb-message")
@@ -168,6 +193,8 @@ class RoiApp:
         self.reset_button.on_click(lambda _button: self.reset())
 
         self.figures = self._make_figures()
+        self.risk_figures = self._make_risk_figures()
+        self.risk_charts = widgets.VBox([figure for figure, _ in self.risk_figures])
         self.charts = widgets.VBox([figure for figure, _ in self.figures],
                                    layout=widgets.Layout(flex="1 1 480px", min_width="420px",
                                                          margin="0 0 0 16px"))
@@ -175,12 +202,33 @@ class RoiApp:
 
     # --- construction -----------------------------------------------------------------------
 
+    def _risk(self, params: ServiceRoiParams) -> tuple[RoiSimulation, Tornado]:
+        return (simulate_service_roi(params, self.uncertainty),
+                compute_tornado(params, self.uncertainty))
+
+    def _show_kpis(self) -> None:
+        for name, text in roi_kpi_texts(self.result).items():
+            self.kpi[name].value = _kpi_html(name, text)
+        chance, span = risk_kpi_text(self.simulation)
+        self.kpi["risk"].value = _kpi_html("risk", chance, span)
+
     def _make_figures(self) -> list[tuple[go.FigureWidget, Any]]:
         return [
-            (go.FigureWidget(plot_value_drivers(self.result)), value_drivers_traces),
-            (go.FigureWidget(plot_cumulative_cash(self.result)), cumulative_cash_traces),
-            (go.FigureWidget(plot_lifetime_value(self.result)), lifetime_value_traces),
+            (_chart(plot_value_drivers(self.result), "value-drivers"), value_drivers_traces),
+            (_chart(plot_cumulative_cash(self.result), "cumulative-cash"),
+             cumulative_cash_traces),
+            (_chart(plot_lifetime_value(self.result), "lifetime-value"), lifetime_value_traces),
         ]
+
+    def _make_risk_figures(self) -> list[tuple[go.FigureWidget, Any]]:
+        histogram = plot_npv_histogram(self.simulation).update_layout(height=300)
+        tornado = plot_tornado(self.tornado).update_layout(height=300)
+        return [(_chart(histogram, "npv-histogram"), npv_histogram_traces),
+                (_chart(tornado, "tornado"), tornado_traces)]
+
+    def _figure_inputs(self) -> list[Any]:
+        """What each chart is drawn from, in the order of ``figures + risk_figures``."""
+        return [self.result] * len(self.figures) + [self.simulation, self.tornado]
 
     def rebuild_figures(self) -> None:
         """Replace the charts with new ones drawn from the current result.
@@ -189,9 +237,10 @@ class RoiApp:
         moment; a change made before the page's view connects (a URL scenario applied in a
         preheated kernel) would be lost. New widgets carry the current data in their state.
         """
-        old = self.figures
-        self.figures = self._make_figures()
+        old = self.figures + self.risk_figures
+        self.figures, self.risk_figures = self._make_figures(), self._make_risk_figures()
         self.charts.children = [figure for figure, _ in self.figures]
+        self.risk_charts.children = [figure for figure, _ in self.risk_figures]
         for figure, _ in old:
             figure.close()
 
@@ -234,8 +283,13 @@ class RoiApp:
         )
         sources = widgets.Accordion([self._sources_table()], titles=("Assumptions and sources",))
         sources.add_class("wb-sources")
+        risk_header = widgets.HTML(
+            "<h4 style='margin:14px 0 0'>How wrong could this be?</h4><small>10,000 draws of "
+            "the uncertain assumptions (PERT over each registry range, your business's own "
+            "figures fixed); the tornado moves each to its low and high.</small>")
         controls = widgets.VBox(
-            [self._slider_row(n) for n in MAIN_SLIDERS] + [more, self.reset_button, sources],
+            [self._slider_row(n) for n in MAIN_SLIDERS]
+            + [more, self.reset_button, sources, risk_header, self.risk_charts],
             layout=widgets.Layout(width="560px", min_width="420px"),
         )
         body = widgets.HBox([controls, self.charts],
@@ -281,6 +335,7 @@ class RoiApp:
         try:
             params = build_params(ServiceRoiParams, self.current_values())
             result = compute_service_roi(params)
+            simulation, tornado = self._risk(params)
         except ParameterError as error:
             self._set_stale(True)
             self.show_messages([f"Check {error.name}: expected {error.expected}; "
@@ -294,13 +349,14 @@ class RoiApp:
                                 f"{error}). The numbers shown are from the last valid inputs."])
             return False
         self.params, self.result = params, result
+        self.simulation, self.tornado = simulation, tornado
         self._set_stale(False)
         self.show_messages([])
-        for name, text in roi_kpi_texts(result).items():
-            self.kpi[name].value = _kpi_html(name, text)
+        self._show_kpis()
         self.acquisition_note.value = self._acquisition_text()
-        for figure, traces_of in self.figures:
-            traces = traces_of(result)
+        for (figure, traces_of), source in zip(self.figures + self.risk_figures,
+                                               self._figure_inputs(), strict=True):
+            traces = traces_of(source)
             with figure.batch_update():
                 for trace, properties in zip(figure.data, traces["data"], strict=True):
                     trace.update(properties)
