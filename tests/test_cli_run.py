@@ -61,7 +61,7 @@ def test_html_report_has_no_code_but_has_charts_and_sources(report) -> None:
     for code in ("params_from_namespace", "publish_results(", "plot_value_drivers(result)",
                  "hl-ipython3"):
         assert code not in html, code
-    assert html.count('class="plotly-graph-div"') == 3
+    assert html.count('class="plotly-graph-div"') == 7  # value, risk and sensitivity charts
     assert "American Express Global Customer Service Barometer" in html
     assert RESULTS_MIMETYPE not in html
 

@@ -8,6 +8,7 @@ before anything runs.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import socket
 import sys
@@ -76,12 +77,16 @@ def voila_command(directory: Path, port: int, pool_size: int) -> list[str]:
 
     Preheated kernels (``pool_size`` per dashboard) run each dashboard up to the point where it
     waits for the viewer's query string, so a page opens in about a second and a URL scenario
-    still applies (field notes). Tracebacks stay hidden from viewers.
+    still applies (field notes). Tracebacks stay hidden from viewers. The ``_assets`` folder's
+    scripts are served for :mod:`workbook.ui.assets`.
     """
+    from workbook.ui.assets import FILE_ALLOWLIST
+
     command = [
         sys.executable, "-m", "voila", str(directory),
         f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser",
         "--show_tracebacks=False", "--theme=light",
+        f"--VoilaConfiguration.file_allowlist={json.dumps(FILE_ALLOWLIST)}",
         # Unix sockets beside Voila's connection files instead of TCP ports: no port races
         # between kernels and no "running over TCP without encryption" warning.
         "--KernelManager.transport=ipc",
@@ -109,6 +114,9 @@ def _dashboard(args: argparse.Namespace) -> int:
     print("Serving the dashboards (Ctrl-C to stop):", flush=True)
     for notebook in notebooks:
         print(f"  http://127.0.0.1:{args.port}/voila/render/{notebook.name}", flush=True)
+    from workbook.ui.assets import ENV_FLAG, install_widget_assets
+
+    os.environ[ENV_FLAG] = install_widget_assets(directory)  # inherited by every kernel
     command = voila_command(directory, args.port, args.pool_size)
     os.execv(command[0], command)
     return EXIT_OK  # not reached

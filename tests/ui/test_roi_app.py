@@ -128,3 +128,23 @@ def test_voila_keys_are_not_reported() -> None:
 def test_from_query_string_outside_voila_opens_defaults() -> None:
     app = RoiApp.from_query_string()
     assert app.params == ServiceRoiParams()
+
+
+def test_deferred_risk_follows_in_the_next_loop_turn() -> None:
+    import asyncio
+    import concurrent.futures
+
+    async def move() -> tuple[str, str]:
+        app = RoiApp(defer_risk=True)
+        before = app.kpi["risk"].value
+        app.sliders["spend_uplift_rate"].value = 0.05
+        assert app.kpi["risk"].value == before  # value KPIs first, risk not yet
+        assert kpi_value(app, "npv") == roi_kpi_texts(
+            compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.05)))["npv"]
+        await asyncio.sleep(0)
+        return kpi_value(app, "risk"), before
+
+    # a loop of its own in a thread: the browser tests' Playwright may own this thread's loop
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        after, _ = pool.submit(asyncio.run, move()).result()
+    assert after == risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_rate=0.05)))[0]

@@ -10,6 +10,7 @@ the last good numbers on screen, greyed out.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import html
 import logging
@@ -38,6 +39,7 @@ from workbook.plotting.uncertainty import (
 )
 from workbook.registry import assumptions_table
 from workbook.roi import RoiResult, ServiceRoiParams, compute_service_roi
+from workbook.ui.assets import figure_widget
 from workbook.ui.controls import assumption_slider, source_badge, source_text
 from workbook.uncertainty import (
     RoiSimulation,
@@ -141,9 +143,27 @@ def parse_query(query: str | None) -> tuple[dict[str, str], list[str]]:
     return overrides, messages
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _update_figures(figures: list[tuple[go.FigureWidget, Any]], sources: list[Any]) -> None:
+    """Copy each chart's new data into its live widget: one browser redraw per chart."""
+    for (figure, traces_of), source in zip(figures, sources, strict=True):
+        traces = traces_of(source)
+        with figure.batch_update():
+            for trace, properties in zip(figure.data, traces["data"], strict=True):
+                trace.update(properties)
+            if figure.layout.title.text != traces["title"]:  # a relayout costs a redraw
+                figure.layout.title.text = traces["title"]
+
+
 def _chart(figure: go.Figure, name: str) -> go.FigureWidget:
     """A live chart carrying the stable CSS class ``chart-<name>`` (for tests and monitoring)."""
-    widget = go.FigureWidget(figure)
+    widget = figure_widget(figure)
     widget.add_class(f"chart-{name}")
     return widget
 
@@ -155,6 +175,10 @@ class RoiApp:
     ----------
     params
         Starting values; registry defaults when omitted.
+    defer_risk
+        On slider moves, send the value KPIs and charts first and the risk panel in the next
+        turn of the kernel's event loop (see :meth:`recompute`). The dashboard turns it on;
+        off, every update is synchronous (tests, scripts).
 
     Examples
     --------
@@ -163,13 +187,16 @@ class RoiApp:
     1
     """
 
-    def __init__(self, params: ServiceRoiParams | None = None) -> None:
+    def __init__(self, params: ServiceRoiParams | None = None, *,
+                 defer_risk: bool = False) -> None:
         self.defaults = ServiceRoiParams()
         self.params = params or self.defaults
         self.result = compute_service_roi(self.params)
         self.uncertainty = UncertaintyParams()
         self.simulation, self.tornado = self._risk(self.params)
         self._muted = False
+        self._risk_pending = False
+        self.defer_risk = defer_risk
 
         self.sliders: dict[str, widgets.Widget] = {}
         for name in (*MAIN_SLIDERS, *MORE_SLIDERS):
@@ -182,7 +209,8 @@ class RoiApp:
             card.add_class("wb-kpi")
             card.add_class(f"kpi-{name}")
             self.kpi[name] = card
-        self._show_kpis()
+        self._show_value_kpis()
+        self._show_risk_kpi()
 
         self.message = widgets.HTML("", layout=widgets.Layout(display="none"))
         self.message.add_class("wb-message")
@@ -206,9 +234,11 @@ class RoiApp:
         return (simulate_service_roi(params, self.uncertainty),
                 compute_tornado(params, self.uncertainty))
 
-    def _show_kpis(self) -> None:
+    def _show_value_kpis(self) -> None:
         for name, text in roi_kpi_texts(self.result).items():
             self.kpi[name].value = _kpi_html(name, text)
+
+    def _show_risk_kpi(self) -> None:
         chance, span = risk_kpi_text(self.simulation)
         self.kpi["risk"].value = _kpi_html("risk", chance, span)
 
@@ -226,9 +256,7 @@ class RoiApp:
         return [(_chart(histogram, "npv-histogram"), npv_histogram_traces),
                 (_chart(tornado, "tornado"), tornado_traces)]
 
-    def _figure_inputs(self) -> list[Any]:
-        """What each chart is drawn from, in the order of ``figures + risk_figures``."""
-        return [self.result] * len(self.figures) + [self.simulation, self.tornado]
+
 
     def rebuild_figures(self) -> None:
         """Replace the charts with new ones drawn from the current result.
@@ -320,22 +348,26 @@ class RoiApp:
 
     def _on_change(self, _change: Mapping[str, Any]) -> None:
         if not self._muted:
-            self.recompute()
+            self.recompute(defer_risk=self.defer_risk)
 
     def current_values(self) -> dict[str, Any]:
         """The value of every slider, by parameter name."""
         return {name: slider.value for name, slider in self.sliders.items()}
 
-    def recompute(self) -> bool:
+    def recompute(self, *, defer_risk: bool = False) -> bool:
         """Rebuild the model from the sliders and refresh KPIs and charts.
 
         Returns ``True`` when the inputs were valid. On invalid input the message names the
         parameter and what it accepts, the KPI cards keep the last good numbers, greyed out.
+
+        With ``defer_risk`` (slider moves in a running kernel), the value KPIs and charts go
+        out first and the risk panel (10,000 draws, tornado, two charts) follows in the next
+        turn of the kernel's event loop: the browser draws the value charts without waiting
+        for the risk charts, and a burst of moves simulates only the latest inputs.
         """
         try:
             params = build_params(ServiceRoiParams, self.current_values())
             result = compute_service_roi(params)
-            simulation, tornado = self._risk(params)
         except ParameterError as error:
             self._set_stale(True)
             self.show_messages([f"Check {error.name}: expected {error.expected}; "
@@ -343,25 +375,38 @@ class RoiApp:
                                 "valid inputs."])
             return False
         except Exception as error:  # never a traceback on the page
-            log.exception("service ROI recompute failed")
-            self._set_stale(True)
-            self.show_messages([f"Could not compute the model ({type(error).__name__}: "
-                                f"{error}). The numbers shown are from the last valid inputs."])
-            return False
+            return self._failed(error)
         self.params, self.result = params, result
-        self.simulation, self.tornado = simulation, tornado
         self._set_stale(False)
         self.show_messages([])
-        self._show_kpis()
+        self._show_value_kpis()
         self.acquisition_note.value = self._acquisition_text()
-        for (figure, traces_of), source in zip(self.figures + self.risk_figures,
-                                               self._figure_inputs(), strict=True):
-            traces = traces_of(source)
-            with figure.batch_update():
-                for trace, properties in zip(figure.data, traces["data"], strict=True):
-                    trace.update(properties)
-                figure.layout.title.text = traces["title"]
+        _update_figures(self.figures, [result] * len(self.figures))
+        loop = _running_loop() if defer_risk else None
+        if loop is None:
+            return self.refresh_risk()
+        if not self._risk_pending:
+            self._risk_pending = True
+            loop.call_soon(self.refresh_risk)
         return True
+
+    def refresh_risk(self) -> bool:
+        """Simulate the current inputs and refresh the risk KPI and charts."""
+        self._risk_pending = False
+        try:
+            self.simulation, self.tornado = self._risk(self.params)
+        except Exception as error:  # never a traceback on the page
+            return self._failed(error)
+        self._show_risk_kpi()
+        _update_figures(self.risk_figures, [self.simulation, self.tornado])
+        return True
+
+    def _failed(self, error: Exception) -> bool:
+        log.exception("service ROI recompute failed")
+        self._set_stale(True)
+        self.show_messages([f"Could not compute the model ({type(error).__name__}: "
+                            f"{error}). The numbers shown are from the last valid inputs."])
+        return False
 
     def _set_stale(self, stale: bool) -> None:
         for card in self.kpi.values():
@@ -420,7 +465,7 @@ class RoiApp:
         In a preheated Voilà kernel this waits until a viewer opens the page, so the URL's
         scenario is never lost; outside Voilà it returns at once with the defaults.
         """
-        app = cls()
+        app = cls(defer_risk=True)
         if query is None:
             from voila.utils import get_query_string
 
