@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from workbook.paths import DASHBOARDS
+from workbook.paths import DASHBOARDS, SAMPLES
 
 __all__ = ["main"]
 
@@ -59,6 +59,20 @@ def _parser() -> argparse.ArgumentParser:
     params.add_argument("notebook", type=Path)
 
     sub.add_parser("assumptions", help="list every registered assumption with its source")
+
+    samples = sub.add_parser(
+        "samples", help="regenerate the sample data (byte-identical, from fixed seeds)")
+    samples.add_argument("--out", type=Path, default=SAMPLES,
+                         help="folder (default: the repository's data/samples)")
+
+    check = sub.add_parser("check", help="validate a data file and print a summary")
+    check.add_argument("path", type=Path)
+    check.add_argument("--kind", default="transactions",
+                       choices=["transactions", "customers", "prospects", "complaints",
+                                "support_contacts"])
+    check.add_argument("--column-map", metavar="MAP",
+                       help="your column names, e.g. 'Order Date:date, Total:amount'")
+    check.add_argument("--as-of", metavar="DATE", help="no record may be later (YYYY-MM-DD)")
     return parser
 
 
@@ -180,6 +194,30 @@ def _assumptions(_args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _samples(args: argparse.Namespace) -> int:
+    from workbook.calllog import write_sample_call_log
+    from workbook.data.samples import write_samples
+    from workbook.quality import write_sample_survey
+
+    folder = args.out
+    written = [*write_samples(folder), write_sample_call_log(folder / "call_log.csv"),
+               write_sample_survey(folder / "survey.csv")]
+    for path in written:
+        print(path)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from workbook.data.load import check_file
+    from workbook.data.validate import DataError
+
+    try:
+        print(check_file(args.path, args.kind, args.column_map, as_of=args.as_of))
+    except DataError as error:
+        raise _Usage(str(error)) from None
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script."""
     from workbook.runner import RunError
@@ -187,7 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = _parser().parse_args(argv)
     handlers = {"dashboard": _dashboard, "run": _run, "params": _params,
-                "assumptions": _assumptions}
+                "assumptions": _assumptions, "samples": _samples, "check": _check}
     try:
         return handlers[args.command](args)
     except (_Usage, RunError) as error:

@@ -1,0 +1,71 @@
+"""Charts of the loyalty ladder: traces carry the numbers, figures keep their trace count."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import pytest
+
+from workbook.data.load import load_customer_data
+from workbook.loyalty import STAGES, LadderResult, compute_ladder
+from workbook.pareto import compute_pareto
+from workbook.plotting.loyalty import (
+    forecast_traces,
+    funnel_traces,
+    lorenz_traces,
+    plot_forecast,
+    plot_funnel,
+    plot_lorenz,
+    plot_sankey,
+    sankey_traces,
+)
+
+
+@pytest.fixture(scope="module")
+def result() -> LadderResult:
+    return compute_ladder(load_customer_data())
+
+
+def test_funnel_shows_every_stage_in_ladder_order(result: LadderResult) -> None:
+    figure = plot_funnel(result)
+    assert len(figure.data) == 1 and isinstance(figure.data[0], go.Funnel)
+    assert list(figure.data[0].x) == [int(result.counts[s]) for s in STAGES]
+    assert figure.data[0].y[0] == "Suspect" and figure.data[0].y[-1] == "Lost (inactive)"
+    assert "2,828 customers" in figure.layout.title.text
+
+
+def test_sankey_links_carry_every_person_once(result: LadderResult) -> None:
+    traces = sankey_traces(result.transitions)
+    link = traces["data"][0]["link"]
+    assert sum(link["value"]) == int(result.transitions.counts.to_numpy().sum())
+    assert all(v > 0 for v in link["value"])
+    figure = plot_sankey(result.transitions)
+    assert len(figure.data) == 1 and len(figure.data[0].node.label) == 2 * len(STAGES) + 1
+    assert figure.layout.title.text == "Moves between stages, 2025-10-01 → 2025-12-31"
+
+
+def test_lorenz_curve_by_hand() -> None:
+    pareto = compute_pareto([40, 40] + [2.5] * 8)
+    traces = lorenz_traces(pareto)
+    curve, equal, point = traces["data"]
+    assert len(curve["x"]) == 501 and curve["y"][0] == 0 and curve["y"][-1] == 1
+    assert point["x"] == [pytest.approx(0.8)] and point["y"] == [pytest.approx(0.2)]
+    assert traces["title"] == "Top 20 % of customers bring 80.0 % of revenue (Gini 0.60)"
+    assert len(plot_lorenz(pareto).data) == 3
+
+
+def test_traces_update_a_figure_in_place(result: LadderResult) -> None:
+    figure = plot_lorenz(result.pareto)
+    other = compute_pareto([1, 1, 1, 1])
+    with figure.batch_update():
+        for trace, data in zip(figure.data, lorenz_traces(other)["data"], strict=True):
+            trace.update(data)
+    assert np.allclose(figure.data[0].y, figure.data[0].x)
+
+
+def test_forecast_has_a_trace_per_stage(result: LadderResult) -> None:
+    figure = plot_forecast(result)
+    assert [t.name for t in figure.data][0] == "Suspect" and len(figure.data) == len(STAGES)
+    totals = np.sum([t["y"] for t in forecast_traces(result)["data"]], axis=0)
+    assert np.allclose(totals, result.counts.sum())
+    assert len(funnel_traces(result)["data"]) == 1
