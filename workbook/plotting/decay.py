@@ -5,11 +5,11 @@ Pairs of ``*_traces(result)`` and ``plot_*(result)`` as in :mod:`workbook.plotti
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
+from workbook.plotting.style import Traces, layout
 from workbook.decay import DecayResult, quality_path
 from workbook.formatting import format_money, format_percent
 
@@ -20,10 +20,8 @@ __all__ = [
     "plot_maintenance_npv",
 ]
 
-Traces = dict[str, Any]
 
-_LAYOUT = dict(template="plotly_white", height=320, margin=dict(l=60, r=20, t=50, b=40),
-               font=dict(size=12))
+_LAYOUT = layout()
 _KEPT, _LOST, _NEUTRAL = "#2a9d8f", "#e76f51", "#264653"
 _STEPS_PER_YEAR = 12
 

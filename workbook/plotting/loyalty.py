@@ -8,11 +8,11 @@ builds the full figure from it, with a fixed number of traces, so a dashboard ca
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
+from workbook.plotting.style import Traces, layout
 from workbook.formatting import format_percent
 from workbook.loyalty import STAGE_LABELS, STAGES, LadderResult, TransitionResult, stage_move
 from workbook.pareto import ParetoResult
@@ -29,15 +29,8 @@ __all__ = [
     "sankey_traces",
 ]
 
-Traces = dict[str, Any]
-"""``{"title": str, "data": [dict of trace properties, ...]}``."""
 
-_LAYOUT = dict(
-    template="plotly_white",
-    height=360,
-    margin=dict(l=60, r=20, t=50, b=40),
-    font=dict(size=12),
-)
+_LAYOUT = layout(height=360)
 STAGE_COLORS = {
     "suspect": "#cfe3e0",
     "prospect": "#9ccbc4",

@@ -5,11 +5,11 @@ Pairs of ``*_traces(...)`` and ``plot_*(...)`` as in :mod:`workbook.plotting.roi
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
+from workbook.plotting.style import Traces, layout
 from workbook.formatting import format_money
 from workbook.moat import (
     ADVANTAGE_LABELS,
@@ -21,10 +21,8 @@ from workbook.moat import (
 
 __all__ = ["moat_earnings_traces", "moat_traces", "plot_moat", "plot_moat_earnings"]
 
-Traces = dict[str, Any]
 
-_LAYOUT = dict(template="plotly_white", height=340, margin=dict(l=60, r=20, t=50, b=40),
-               font=dict(size=12))
+_LAYOUT = layout(height=340)
 _COLOURS = dict(zip(ADVANTAGES, ["#e76f51", "#e9c46a", "#2a9d8f"], strict=True))
 _FIRST_DAY = 1.0 / 365.0
 

@@ -8,11 +8,11 @@ can copy new traces into a ``FigureWidget`` in place.
 
 from __future__ import annotations
 
-from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from workbook.plotting.style import Traces, layout
 from workbook.drucker import LEVEL_LABELS, LEVELS
 from workbook.formatting import format_percent
 from workbook.quality import QUADRANT_LABELS, QUALITIES, QUALITY_LABELS, ImportancePerformance
@@ -26,10 +26,8 @@ __all__ = [
     "quality_radar_traces",
 ]
 
-Traces = dict[str, Any]
 
-_LAYOUT = dict(template="plotly_white", height=380, margin=dict(l=60, r=20, t=60, b=40),
-               font=dict(size=12))
+_LAYOUT = layout(height=380, top_margin=60)
 _EXPECTED, _PERCEIVED = "#264653", "#2a9d8f"
 _QUADRANT_COLOURS = {
     "concentrate_here": "#e76f51", "keep_up_the_good_work": "#2a9d8f",

@@ -8,12 +8,12 @@ change, copies ``*_traces`` into it, which is several times cheaper than buildin
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
 from workbook.formatting import format_money, format_months
+from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 from workbook.roi import RoiResult
 
 __all__ = [
@@ -25,16 +25,8 @@ __all__ = [
     "value_drivers_traces",
 ]
 
-Traces = dict[str, Any]
-"""``{"title": str, "data": [dict of trace properties, ...]}``."""
-
-_LAYOUT = dict(
-    template="plotly_white",
-    height=320,
-    margin=dict(l=60, r=20, t=50, b=40),
-    font=dict(size=12),
-)
-_GAIN, _LOSS, _TOTAL = "#2a9d8f", "#e76f51", "#264653"
+_LAYOUT = layout()
+_GAIN, _LOSS, _TOTAL = GAIN, LOSS, TOTAL
 
 
 def value_drivers_traces(result: RoiResult) -> Traces:

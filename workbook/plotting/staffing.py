@@ -8,12 +8,12 @@ dashboard can build a ``FigureWidget`` once and copy ``*_traces`` into it on eve
 
 from __future__ import annotations
 
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
 
 from workbook.formatting import format_percent
+from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
 from workbook.staffing import DayPlanResult, StaffingResult
 
 __all__ = [
@@ -25,16 +25,8 @@ __all__ = [
     "service_level_curve_traces",
 ]
 
-Traces = dict[str, Any]
-"""``{"title": str, "data": [dict of trace properties, ...]}``."""
-
-_LAYOUT = dict(
-    template="plotly_white",
-    height=320,
-    margin=dict(l=60, r=20, t=50, b=40),
-    font=dict(size=12),
-)
-_GAIN, _LOSS, _TOTAL, _MUTED = "#2a9d8f", "#e76f51", "#264653", "#a8b5bd"
+_LAYOUT = layout()
+_GAIN, _LOSS, _TOTAL, _MUTED = GAIN, LOSS, TOTAL, MUTED
 
 
 def service_level_curve_traces(result: StaffingResult) -> Traces:

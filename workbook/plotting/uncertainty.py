@@ -9,7 +9,6 @@ risk panel builds each ``FigureWidget`` once and copies ``*_traces`` into it on 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -17,6 +16,7 @@ from numpy.typing import NDArray
 
 from workbook.formatting import format_money, format_percent
 from workbook.uncertainty import BreakEvenMap, RoiSimulation, Spider, Tornado
+from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
 from workbook.uncertainty.simulation import HEADLINE_PERCENTILES, percentile
 
 __all__ = [
@@ -32,16 +32,8 @@ __all__ = [
     "tornado_traces",
 ]
 
-Traces = dict[str, Any]
-"""``{"title": str, "data": [dict of trace properties, ...]}``."""
-
-_LAYOUT = dict(
-    template="plotly_white",
-    height=320,
-    margin=dict(l=60, r=20, t=50, b=40),
-    font=dict(size=12),
-)
-_GAIN, _LOSS, _TOTAL, _MUTED = "#2a9d8f", "#e76f51", "#264653", "#8d99ae"
+_LAYOUT = layout()
+_GAIN, _LOSS, _TOTAL, _MUTED = GAIN, LOSS, TOTAL, MUTED
 _HISTOGRAM_BINS = 40
 _SPIDER_COLOURS = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8ab17d",
                    "#6d597a", "#457b9d", "#b56576", "#606c38", "#bc6c25", "#3d405b",

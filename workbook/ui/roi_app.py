@@ -38,7 +38,7 @@ from workbook.plotting.uncertainty import (
     tornado_traces,
 )
 from workbook.registry import assumptions_table
-from workbook.roi import RoiResult, ServiceRoiParams, compute_service_roi
+from workbook.roi import ServiceRoiParams, compute_service_roi
 from workbook.ui.assets import figure_widget
 from workbook.ui.controls import assumption_slider, source_badge, source_text
 from workbook.uncertainty import (
