@@ -16,7 +16,7 @@ help:
 	@echo "make test        set up and run every test (unit, notebooks, browser)"
 	@echo "make lab         open the notebooks in JupyterLab"
 	@echo "make report      run the service-ROI notebook as a report into reports/latest"
-	@echo "make benchmark   run the speed benchmarks (figures for the closing notes)"
+	@echo "make benchmark   run the speed benchmarks (dashboard, staffing, uncertainty, summary)"
 	@echo "make notebooks   re-execute the notebooks and keep only their checked outputs"
 
 $(STAMP): pyproject.toml
@@ -47,6 +47,9 @@ report: install
 
 benchmark: install browser
 	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_uncertainty.py
+	$(BIN)/python benchmarks/bench_staffing.py
+	$(BIN)/python benchmarks/bench_summary.py  # --customers 1000000 for the full-size run
 
 notebooks: install
 	$(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb
