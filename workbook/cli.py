@@ -8,7 +8,6 @@ before anything runs.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import socket
 import sys
@@ -100,7 +99,7 @@ def voila_command(directory: Path, port: int, pool_size: int) -> list[str]:
         sys.executable, "-m", "voila", str(directory),
         f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser",
         "--show_tracebacks=False", "--theme=light",
-        f"--VoilaConfiguration.file_allowlist={json.dumps(FILE_ALLOWLIST)}",
+        *(f"--VoilaConfiguration.file_allowlist={pattern}" for pattern in FILE_ALLOWLIST),
         # Unix sockets beside Voila's connection files instead of TCP ports: no port races
         # between kernels and no "running over TCP without encryption" warning.
         "--KernelManager.transport=ipc",
