@@ -151,7 +151,8 @@ def assumptions_used(params: Any) -> pd.DataFrame:
             continue
         a = get_assumption(key)
         value = getattr(params, f.name)
-        source = f"{a.source} [seed {a.seed}]" if a.seed else a.source
+        named = not a.seed or f"seed {a.seed}" in a.source
+        source = a.source if named else f"{a.source} [seed {a.seed}]"
         rows.append({"parameter": f.name, "label": a.label, "value": value, "default": a.value,
                      "low": a.low, "high": a.high, "unit": a.unit, "source": source,
                      "changed": value != a.value})
