@@ -96,3 +96,22 @@ def test_an_impossible_combination_greys_out_kpis_with_a_message(page, dashboard
     page.wait_for_selector(".kpi-npv:not(.wb-stale)", timeout=10_000)
     assert page.inner_text(NPV) == expected()["npv"]
     assert page.locator(".param-annual_retention_rate .widget-readout").inner_text() == "75.0%"
+
+
+def test_responsiveness_page_sizes_agents_live(page, dashboard_server) -> None:
+    from workbook.staffing import StaffingParams, compute_staffing
+    from workbook.ui.responsiveness_app import staffing_kpi_texts
+
+    open_url = dashboard_server + "/voila/render/responsiveness.ipynb?calls_per_hour=300"
+    page.goto(open_url)
+    page.wait_for_selector(".kpi-agents .wb-kpi-value", state="visible", timeout=LOAD_TIMEOUT_MS)
+    start = staffing_kpi_texts(compute_staffing(StaffingParams(calls_per_hour=300)))
+    wait_for_text(page, ".kpi-agents .wb-kpi-value", start["agents"])
+    page.locator(".param-aht_seconds .noUi-handle").focus()
+    page.keyboard.press("End")  # the longest handle time on the slider: 900 s
+    heavy = staffing_kpi_texts(compute_staffing(StaffingParams(calls_per_hour=300,
+                                                               aht_seconds=900)))
+    wait_for_text(page, ".kpi-agents .wb-kpi-value", heavy["agents"])
+    assert page.inner_text(".kpi-service-level .wb-kpi-value") == heavy["service-level"]
+    page.wait_for_selector(".chart-quality-radar .main-svg", timeout=LOAD_TIMEOUT_MS)
+    assert "Traceback" not in page.content()

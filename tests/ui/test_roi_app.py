@@ -11,7 +11,7 @@ from workbook.registry import get_assumption
 from workbook.roi import ServiceRoiParams, compute_service_roi
 from workbook.uncertainty import compute_tornado, simulate_service_roi
 from workbook.ui import RoiApp
-from workbook.ui.roi_app import parse_query
+from workbook.ui.app import parse_query
 
 
 def kpi_value(app: RoiApp, name: str) -> str:
@@ -121,7 +121,7 @@ def test_bad_query_values_are_reported_and_defaults_kept(app: RoiApp, query: str
 
 
 def test_voila_keys_are_not_reported() -> None:
-    assert parse_query("?voila-theme=dark&spend_uplift_rate=0.1") == (
+    assert parse_query("?voila-theme=dark&spend_uplift_rate=0.1", ServiceRoiParams) == (
         {"spend_uplift_rate": "0.1"}, [])
 
 
