@@ -47,6 +47,7 @@ report: install
 
 benchmark: install browser
 	$(BIN)/python benchmarks/bench_dashboard.py
+	$(BIN)/python benchmarks/bench_responsiveness.py
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_staffing.py
 	$(BIN)/python benchmarks/bench_summary.py  # --customers 1000000 for the full-size run
