@@ -141,3 +141,14 @@ def test_assumptions_lists_sources() -> None:
     done = workbook("assumptions")
     assert done.returncode == 0
     assert "White House Office of Consumer Affairs" in done.stdout
+
+
+def test_every_model_behind_a_notebook_checks_its_values_before_running(tmp_path: Path) -> None:
+    # notebook 06 feeds five models; a bad decay or ROI value must fail before any cell runs
+    quality = NOTEBOOKS / "06-service-quality.ipynb"
+    for name, value in (("half_life_years", "-1"), ("customers", "0"),
+                        ("satisfy_min_gap", "1")):
+        done = workbook("run", quality, "-p", name, value, "--out", tmp_path / name)
+        assert done.returncode == 2, (name, done.stderr)
+        assert name in done.stderr
+        assert not (tmp_path / name).exists()

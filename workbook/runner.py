@@ -2,9 +2,9 @@
 
 papermill alone only warns about an unknown parameter name and runs with the defaults, and it
 checks no types (field notes). :func:`validate_parameters` refuses both before any cell runs.
-A notebook declares the parameter object its values must build in its metadata
-(``metadata.workbook.params = "workbook.roi:ServiceRoiParams"``), so the checks are the
-model's own.
+A notebook declares the parameter objects its values must build in its metadata
+(``metadata.workbook.params = "workbook.roi:ServiceRoiParams"``, or a list of such names when
+its parameters feed several models), so the checks are the models' own.
 
 Outputs, each written to a temporary name and renamed into place:
 ``DIR/<stem>.ipynb`` (executed, kept even when a cell fails), ``DIR/<stem>.html`` (no code) and
@@ -71,11 +71,16 @@ class NotebookParameter:
 
 @dataclass(frozen=True, slots=True)
 class NotebookSpec:
-    """What a notebook accepts: its parameters and the parameter object that checks them."""
+    """What a notebook accepts: its parameters and the parameter objects that check them."""
 
     path: Path
     parameters: dict[str, NotebookParameter]
-    params_type: type | None
+    params_types: tuple[type, ...] = ()
+
+    @property
+    def params_type(self) -> type | None:
+        """The first (main) parameter object, if any."""
+        return self.params_types[0] if self.params_types else None
 
     def describe(self) -> str:
         """One line per parameter: name, type and help, for ``--help``-style listings."""
@@ -101,15 +106,17 @@ class RunOutcome:
         return self.error is None
 
 
-def _load_params_type(reference: str | None, path: Path) -> type | None:
-    if not reference:
-        return None
-    module_name, _, attribute = reference.partition(":")
-    try:
-        return getattr(importlib.import_module(module_name), attribute)
-    except (ImportError, AttributeError) as error:
-        raise RunError(f"{path}: metadata names parameter object {reference!r}, which cannot "
-                       f"be imported ({error})") from None
+def _load_params_types(reference: str | list[str] | None, path: Path) -> tuple[type, ...]:
+    references = [reference] if isinstance(reference, str) else list(reference or [])
+    types: list[type] = []
+    for item in references:
+        module_name, _, attribute = item.partition(":")
+        try:
+            types.append(getattr(importlib.import_module(module_name), attribute))
+        except (ImportError, AttributeError) as error:
+            raise RunError(f"{path}: metadata names parameter object {item!r}, which cannot "
+                           f"be imported ({error})") from None
+    return tuple(types)
 
 
 def inspect_notebook(path: Path) -> NotebookSpec:
@@ -140,7 +147,7 @@ def inspect_notebook(path: Path) -> NotebookSpec:
         for name, info in found.items()
     }
     reference = notebook.metadata.get("workbook", {}).get("params")
-    return NotebookSpec(path, parameters, _load_params_type(reference, path))
+    return NotebookSpec(path, parameters, _load_params_types(reference, path))
 
 
 def validate_parameters(
@@ -165,9 +172,9 @@ def validate_parameters(
         if from_text and isinstance(value, str) and kind is not None:
             value = coerce_text(name, value, kind)
         typed[name] = value
-    if spec.params_type is not None:
-        fields = {f.name for f in dataclasses.fields(spec.params_type)}
-        build_params(spec.params_type, {k: v for k, v in typed.items() if k in fields})
+    for params_type in spec.params_types:
+        fields = {f.name for f in dataclasses.fields(params_type)}
+        build_params(params_type, {k: v for k, v in typed.items() if k in fields})
     return typed
 
 
