@@ -54,6 +54,21 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=int, default=600, help="per-cell time limit, seconds")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    batch = sub.add_parser(
+        "batch", help="run every notebook x scenario of a portfolio in parallel processes",
+        description="Run each notebook of PORTFOLIO with each of its scenarios (workbook run, "
+        "one worker process per run). Exit status 1 if any run failed, 2 for a bad portfolio.",
+    )
+    batch.add_argument("portfolio", type=Path, help="portfolio YAML, e.g. scenarios/portfolio.yaml")
+    batch.add_argument("--out", type=Path, required=True,
+                       help="output folder: one subfolder per scenario, summary.csv, "
+                       "manifest.json, index.html")
+    batch.add_argument("--workers", type=int, default=None,
+                       help="worker processes (default: the number of cores)")
+    batch.add_argument("--timeout", type=int, default=600, help="per-cell time limit, seconds")
+    batch.add_argument("--force", action="store_true",
+                       help="write into a non-empty output folder")
+
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook", type=Path)
 
@@ -175,6 +190,29 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _batch(args: argparse.Namespace) -> int:
+    from workbook.batch import BatchError, run_batch
+    from workbook.scenarios import ScenarioError
+
+    if args.workers is not None and args.workers < 1:
+        raise _Usage(f"--workers: expected 1 or more; got {args.workers}")
+
+    def report(line: str) -> None:
+        print(f"workbook batch: {line}", file=sys.stderr, flush=True)
+
+    try:
+        result = run_batch(args.portfolio, args.out, workers=args.workers,
+                           timeout_seconds=args.timeout, force=args.force, report=report)
+    except (BatchError, ScenarioError) as error:
+        raise _Usage(str(error)) from None
+    failed = result.failed
+    print(f"workbook batch: {len(result.runs) - len(failed)} of {len(result.runs)} runs ok; "
+          f"see {result.index_path}", file=sys.stderr)
+    for path in (result.summary_path, result.manifest_path, result.index_path):
+        print(path)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
 def _params(args: argparse.Namespace) -> int:
     from workbook.runner import inspect_notebook
 
@@ -223,7 +261,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from workbook.validation import ParameterError
 
     args = _parser().parse_args(argv)
-    handlers = {"dashboard": _dashboard, "run": _run, "params": _params,
+    handlers = {"dashboard": _dashboard, "run": _run, "batch": _batch, "params": _params,
                 "assumptions": _assumptions, "samples": _samples, "check": _check}
     try:
         return handlers[args.command](args)
