@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["discount_factors", "net_present_value", "payback_months"]
+__all__ = ["discount_factors", "net_present_value", "payback_months", "payback_months_array"]
 
 
 def discount_factors(rate: float, years: int) -> NDArray[np.float64]:
@@ -75,12 +75,30 @@ def payback_months(cash_flows: ArrayLike) -> float | None:
     >>> payback_months([-100, 40, 40]) is None
     True
     """
+    months = float(payback_months_array(np.asarray(cash_flows, dtype=np.float64)))
+    return None if np.isnan(months) else months
+
+
+def payback_months_array(cash_flows: ArrayLike) -> NDArray[np.float64]:
+    """:func:`payback_months` over the last axis of an array of cash-flow rows.
+
+    One row per case (e.g. per Monte Carlo draw); ``nan`` where a case has no payback within
+    its horizon. :func:`payback_months` is this function for a single row.
+
+    Examples
+    --------
+    >>> payback_months_array([[-120, 60, 60, 60], [-100, 30, 30, 30]]).tolist()
+    [24.0, nan]
+    """
     flows = np.asarray(cash_flows, dtype=np.float64)
-    cumulative = np.cumsum(flows)
-    if cumulative[-1] <= 0:
-        return None
-    negative = np.flatnonzero(cumulative < 0)
-    if negative.size == 0:
-        return 0.0
-    k = int(negative[-1])
-    return float(12.0 * (k + (-cumulative[k]) / flows[k + 1]))
+    cumulative = np.cumsum(flows, axis=-1)
+    last = flows.shape[-1] - 1
+    negative = cumulative < 0
+    k = last - np.argmax(negative[..., ::-1], axis=-1)
+    below = np.take_along_axis(cumulative, k[..., np.newaxis], axis=-1)[..., 0]
+    following = np.take_along_axis(flows, np.minimum(k + 1, last)[..., np.newaxis],
+                                   axis=-1)[..., 0]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # cases masked below
+        months = 12.0 * (k + (-below) / following)
+    months = np.where(negative.any(axis=-1), months, 0.0)
+    return np.where(cumulative[..., -1] > 0, months, np.nan)

@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from workbook.finance import discount_factors
+from workbook.finance import payback_months_array as _payback_months
 from workbook.parameters import assumed
 from workbook.validation import (
     ParameterError,
@@ -338,21 +339,6 @@ def _present_value(
     for t in range(1, flows.shape[-1]):
         total = total + flows[..., t] * factors[..., t]
     return total
-
-
-def _payback_months(cash_flow: NDArray[np.float64]) -> NDArray[np.float64]:
-    """:func:`workbook.finance.payback_months` over the last axis; ``nan`` for no payback."""
-    cumulative = np.cumsum(cash_flow, axis=-1)
-    last = cash_flow.shape[-1] - 1
-    negative = cumulative < 0
-    k = last - np.argmax(negative[..., ::-1], axis=-1)
-    below = np.take_along_axis(cumulative, k[..., np.newaxis], axis=-1)[..., 0]
-    following = np.take_along_axis(cash_flow, np.minimum(k + 1, last)[..., np.newaxis],
-                                   axis=-1)[..., 0]
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # unused cases
-        months = 12.0 * (k + (-below) / following)
-    months = np.where(negative.any(axis=-1), months, 0.0)
-    return np.where(cumulative[..., -1] > 0, months, np.nan)
 
 
 def _outcomes(inputs: Mapping[str, Any]) -> dict[str, NDArray[np.float64]]:

@@ -26,7 +26,6 @@ __all__ = [
 ]
 
 _LAYOUT = layout()
-_GAIN, _LOSS, _TOTAL = GAIN, LOSS, TOTAL
 
 
 def value_drivers_traces(result: RoiResult) -> Traces:
@@ -52,9 +51,9 @@ def plot_value_drivers(result: RoiResult) -> go.Figure:
             x=names,
             measure=["relative"] * (len(names) - 1) + ["total"],
             textposition="outside",
-            increasing=dict(marker_color=_GAIN),
-            decreasing=dict(marker_color=_LOSS),
-            totals=dict(marker_color=_TOTAL),
+            increasing=dict(marker_color=GAIN),
+            decreasing=dict(marker_color=LOSS),
+            totals=dict(marker_color=TOTAL),
             connector=dict(line=dict(color="#999", width=1)),
             hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
             **traces["data"][0],
@@ -98,11 +97,11 @@ def plot_cumulative_cash(result: RoiResult) -> go.Figure:
     hover = "month %{x:.0f}: %{y:,.0f}<extra></extra>"
     figure = go.Figure(
         [
-            go.Scatter(name="Cumulative cash", mode="lines", line=dict(color=_TOTAL, width=3),
+            go.Scatter(name="Cumulative cash", mode="lines", line=dict(color=TOTAL, width=3),
                        hovertemplate=hover, **cash),
-            go.Scatter(name="Discounted", mode="lines", line=dict(color=_GAIN, dash="dash"),
+            go.Scatter(name="Discounted", mode="lines", line=dict(color=GAIN, dash="dash"),
                        hovertemplate=hover, **discounted),
-            go.Scatter(name="Payback", mode="markers+text", marker=dict(size=12, color=_LOSS),
+            go.Scatter(name="Payback", mode="markers+text", marker=dict(size=12, color=LOSS),
                        textposition="top left", hoverinfo="skip", **payback),
         ]
     )
@@ -131,7 +130,7 @@ def plot_lifetime_value(result: RoiResult) -> go.Figure:
     traces = lifetime_value_traces(result)
     figure = go.Figure(
         go.Bar(x=["Before", "After (average customer)", "After (excellent service)"],
-               marker_color=[_TOTAL, _GAIN, _GAIN], textposition="outside",
+               marker_color=[TOTAL, GAIN, GAIN], textposition="outside",
                hovertemplate="%{x}: %{y:,.0f}<extra></extra>", **traces["data"][0])
     )
     figure.update_layout(title=traces["title"], yaxis_title="currency per customer",

@@ -26,7 +26,6 @@ __all__ = [
 ]
 
 _LAYOUT = layout()
-_GAIN, _LOSS, _TOTAL, _MUTED = GAIN, LOSS, TOTAL, MUTED
 
 
 def service_level_curve_traces(result: StaffingResult) -> Traces:
@@ -60,12 +59,12 @@ def plot_service_level_curve(result: StaffingResult) -> go.Figure:
     figure = go.Figure(
         [
             go.Scatter(name="Service level", mode="lines+markers",
-                       line=dict(color=_TOTAL, width=3),
+                       line=dict(color=TOTAL, width=3),
                        hovertemplate="%{x} agents: %{y:.1%}<extra></extra>", **curve),
-            go.Scatter(name="Target", mode="lines", line=dict(color=_LOSS, dash="dash"),
+            go.Scatter(name="Target", mode="lines", line=dict(color=LOSS, dash="dash"),
                        hoverinfo="skip", **target),
             go.Scatter(name="Agents needed", mode="markers+text",
-                       marker=dict(size=14, color=_GAIN), textposition="bottom right",
+                       marker=dict(size=14, color=GAIN), textposition="bottom right",
                        hovertemplate="%{x} agents: %{y:.1%}<extra></extra>", **chosen),
         ]
     )
@@ -108,13 +107,13 @@ def plot_day_plan(plan: DayPlanResult) -> go.Figure:
     step = dict(shape="hv")
     figure = go.Figure(
         [
-            go.Bar(name="Calls (average)", marker_color=_MUTED,
+            go.Bar(name="Calls (average)", marker_color=MUTED,
                    hovertemplate="%{x}: %{y:.1f} calls<extra></extra>", **calls),
             go.Scatter(name="Agents on the phones", mode="lines", yaxis="y2",
-                       line=dict(color=_TOTAL, width=3, **step),
+                       line=dict(color=TOTAL, width=3, **step),
                        hovertemplate="%{x}: %{y} agents<extra></extra>", **agents),
             go.Scatter(name="Staff to schedule", mode="lines", yaxis="y2",
-                       line=dict(color=_GAIN, dash="dash", **step),
+                       line=dict(color=GAIN, dash="dash", **step),
                        hovertemplate="%{x}: %{y} people<extra></extra>", **staff),
         ]
     )
@@ -157,11 +156,11 @@ def plot_interval_service_level(plan: DayPlanResult) -> go.Figure:
     hover = "%{x}: %{y:.1%}<extra></extra>"
     figure = go.Figure(
         [
-            go.Scatter(name="Plan (Erlang C)", mode="lines", line=dict(color=_TOTAL, width=3),
+            go.Scatter(name="Plan (Erlang C)", mode="lines", line=dict(color=TOTAL, width=3),
                        hovertemplate=hover, **planned),
-            go.Scatter(name="Log (actual)", mode="markers", marker=dict(color=_LOSS, size=8),
+            go.Scatter(name="Log (actual)", mode="markers", marker=dict(color=LOSS, size=8),
                        hovertemplate=hover, **observed),
-            go.Scatter(name="Target", mode="lines", line=dict(color=_LOSS, dash="dash"),
+            go.Scatter(name="Target", mode="lines", line=dict(color=LOSS, dash="dash"),
                        hoverinfo="skip", **target),
         ]
     )

@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from workbook.formatting import format_money, format_percent
 from workbook.uncertainty import BreakEvenMap, RoiSimulation, Spider, Tornado
-from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
+from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 from workbook.uncertainty.simulation import HEADLINE_PERCENTILES, percentile
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
 ]
 
 _LAYOUT = layout()
-_GAIN, _LOSS, _TOTAL, _MUTED = GAIN, LOSS, TOTAL, MUTED
 _HISTOGRAM_BINS = 40
 _SPIDER_COLOURS = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8ab17d",
                    "#6d597a", "#457b9d", "#b56576", "#606c38", "#bc6c25", "#3d405b",
@@ -99,10 +98,10 @@ def plot_cash_fan(simulation: RoiSimulation) -> go.Figure:
             go.Scatter(name="P25", showlegend=False, **edge, **q1),
             go.Scatter(name="P25–P75", fill="tonexty", fillcolor="rgba(42,157,143,0.35)",
                        **edge, **q3),
-            go.Scatter(name="Median (P50)", mode="lines", line=dict(color=_GAIN, width=3),
+            go.Scatter(name="Median (P50)", mode="lines", line=dict(color=GAIN, width=3),
                        hovertemplate=hover, **median),
             go.Scatter(name="At the values", mode="lines",
-                       line=dict(color=_TOTAL, width=2, dash="dash"), hovertemplate=hover,
+                       line=dict(color=TOTAL, width=2, dash="dash"), hovertemplate=hover,
                        **base),
         ]
     )
@@ -170,13 +169,13 @@ def plot_npv_histogram(simulation: RoiSimulation) -> go.Figure:
     bar_hover = "NPV ≈ %{x:,.0f}: %{y:.1%} of draws<extra></extra>"
     figure = go.Figure(
         [
-            go.Bar(name="NPV ≤ 0", marker_color=_LOSS, hovertemplate=bar_hover, **loss),
-            go.Bar(name="NPV > 0", marker_color=_GAIN, hovertemplate=bar_hover, **gain),
+            go.Bar(name="NPV ≤ 0", marker_color=LOSS, hovertemplate=bar_hover, **loss),
+            go.Bar(name="NPV > 0", marker_color=GAIN, hovertemplate=bar_hover, **gain),
             go.Scatter(name="P10, P50, P90", mode="lines+text", textposition="top center",
-                       line=dict(color=_TOTAL, width=1.5, dash="dot"),
+                       line=dict(color=TOTAL, width=1.5, dash="dot"),
                        hovertemplate="%{customdata}<extra></extra>", **marks),
             go.Scatter(name="At the values", mode="markers", textposition="top center",
-                       marker=dict(symbol="triangle-down", size=12, color=_TOTAL),
+                       marker=dict(symbol="triangle-down", size=12, color=TOTAL),
                        hovertemplate="at the values: %{x:,.0f}<extra></extra>", **base),
         ]
     )
@@ -217,9 +216,9 @@ def plot_tornado(tornado: Tornado) -> go.Figure:
     low, high = traces["data"]
     figure = go.Figure(
         [
-            go.Bar(name="Input at its low", orientation="h", marker_color=_LOSS,
+            go.Bar(name="Input at its low", orientation="h", marker_color=LOSS,
                    hovertemplate=hover, **low),
-            go.Bar(name="Input at its high", orientation="h", marker_color=_GAIN,
+            go.Bar(name="Input at its high", orientation="h", marker_color=GAIN,
                    hovertemplate=hover, **high),
         ]
     )
@@ -308,15 +307,15 @@ def plot_break_even_map(grid: BreakEvenMap) -> go.Figure:
     figure = go.Figure(
         [
             go.Heatmap(name="NPV", zmid=0,
-                       colorscale=[[0.0, _LOSS], [0.5, "#ffffff"], [1.0, _GAIN]],
+                       colorscale=[[0.0, LOSS], [0.5, "#ffffff"], [1.0, GAIN]],
                        colorbar=dict(title="NPV", tickformat=",.0f"),
                        hovertemplate=f"{grid.x_label}: {x_hover}<br>{grid.y_label}: "
                        f"{y_hover}<br>NPV %{{z:,.0f}}<extra></extra>",
                        **heat),
-            go.Scatter(name="NPV = 0", mode="lines", line=dict(color=_TOTAL, width=3),
+            go.Scatter(name="NPV = 0", mode="lines", line=dict(color=TOTAL, width=3),
                        hoverinfo="skip", **line),
             go.Scatter(name="At the values", mode="markers+text", textposition="top right",
-                       marker=dict(symbol="x", size=12, color=_TOTAL),
+                       marker=dict(symbol="x", size=12, color=TOTAL),
                        hoverinfo="skip", **here),
         ]
     )
