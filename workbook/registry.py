@@ -385,6 +385,10 @@ _ENTRIES: tuple[Assumption, ...] = (
         "spend change and retention change across pilot sites, segments or branches.",
     ),
     # --- end of uncertainty ------------------------------------------------------------------
+    # --- Customer value and win-back (issue 4) -----------------------------------------------
+    # --- end of customer value and win-back ------------------------------------------------
+    # --- Complaints and word of mouth (issue 4) ----------------------------------------------
+    # --- end of complaints and word of mouth -----------------------------------------------
 )
 
 ASSUMPTIONS: Mapping[str, Assumption] = MappingProxyType({a.key: a for a in _ENTRIES})
