@@ -10,6 +10,9 @@ from packaging.requirements import Requirement
 from workbook.paths import REPO_ROOT
 
 CONDA_ONLY = {"python", "pip"}
+CONDA_NAMES = {"ibis-duckdb": "ibis-framework"}
+"""conda-forge packages that stand for a pip requirement with an extra: conda has no extras,
+and ``ibis-duckdb`` is conda-forge's ibis-framework with the DuckDB backend."""
 
 
 def _normalise(requirement: str) -> tuple[str, str]:
@@ -30,7 +33,14 @@ def _environment() -> dict[str, str]:
     spec = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
     entries = [d for d in spec["dependencies"] if isinstance(d, str)]
     pairs = dict(_normalise(e.replace(" ", "")) for e in entries)
-    return {name: pin for name, pin in pairs.items() if name not in CONDA_ONLY}
+    return {CONDA_NAMES.get(name, name): pin for name, pin in pairs.items()
+            if name not in CONDA_ONLY}
+
+
+def test_environment_uses_conda_package_names() -> None:
+    """Conda cannot read pip extras such as ``ibis-framework[duckdb]``."""
+    spec = yaml.safe_load((REPO_ROOT / "environment.yml").read_text())
+    assert not [d for d in spec["dependencies"] if isinstance(d, str) and "[" in d]
 
 
 def test_same_packages_and_pins() -> None:
