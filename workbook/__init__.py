@@ -15,9 +15,13 @@ from workbook.roi import RoiResult, ServiceRoiParams, compute_service_roi, custo
 from workbook.staffing import agents_for_service_level, service_level
 from workbook.validation import ParameterError
 
-_LAZY = {"summarize_customers": "workbook.customers"}
-"""Imported on first use: the data layer loads ibis and duckdb (about 0.5 s), which the
-dashboards and most commands never need."""
+_LAZY = {
+    "summarize_customers": "workbook.customers",
+    "fit_bgnbd": "workbook.clv",
+    "fit_gamma_gamma": "workbook.clv",
+}
+"""Imported on first use: the data layer loads ibis and duckdb (about 0.5 s) and the
+lifetime-value models scipy, which the dashboards and most commands never need."""
 
 
 def __getattr__(name: str) -> object:
@@ -46,6 +50,8 @@ __all__ = [
     "compute_service_roi",
     "customer_lifetime_value",
     "discount_factors",
+    "fit_bgnbd",
+    "fit_gamma_gamma",
     "get_assumption",
     "net_present_value",
     "params_from_namespace",

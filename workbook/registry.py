@@ -386,8 +386,107 @@ _ENTRIES: tuple[Assumption, ...] = (
     ),
     # --- end of uncertainty ------------------------------------------------------------------
     # --- Customer value and win-back (issue 4) -----------------------------------------------
+    Assumption(
+        "winback_alive_threshold", "Probability alive below which a customer is lost",
+        0.30, 0.05, 0.60, "probability", _FICTIONAL,
+        note="A customer whose BG/NBD probability of still being a customer is below this "
+        "counts as lost (it refines the loyalty ladder's days-idle rule). Measure it: score "
+        "customers as of a past date and find the probability below which few bought again.",
+    ),
+    Assumption(
+        "winback_new_customer_conversion_rate", "Prospects won per acquisition contact",
+        0.05, 0.01, 0.20, "fraction of prospects contacted", _FICTIONAL,
+        note="Share of prospects contacted by an acquisition campaign who become customers. "
+        "A lost customer's chance of coming back is winback_vs_new_odds times this. Measure "
+        "it: new customers won / prospects contacted in your last campaigns.",
+    ),
+    Assumption(
+        "winback_cost_per_contact", "Cost of one win-back contact", 15, 1, 100,
+        "currency/contact", _FICTIONAL,
+        note="Cost of reaching one lost customer in a win-back campaign (call, letter, offer "
+        "handling; not the discount itself). Measure it: campaign cost / customers contacted.",
+    ),
     # --- end of customer value and win-back ------------------------------------------------
     # --- Complaints and word of mouth (issue 4) ----------------------------------------------
+    Assumption(
+        "complaint_problem_share", "Customers who have a problem in a year", 0.20, 0.05, 0.40,
+        "fraction of customers per year", _FICTIONAL,
+        note="Share of customers who meet a problem worth complaining about in a year. The "
+        "sources give no figure: ask it in a survey ('did anything go wrong with us in the "
+        "past year?').",
+    ),
+    Assumption(
+        "complaint_capture_share", "Customers with a problem who complain", 0.25, 0.04, 0.60,
+        "fraction of customers with a problem", _FICTIONAL,
+        note="Most unhappy customers never complain; Griffin's law 5 (seed 003) says hunt for "
+        "complaints, but no text gives a figure. Measure it: complaining customers per year "
+        "(workbook.complaint_data) divided by complaint_problem_share.",
+    ),
+    Assumption(
+        "complaint_prompt_resolution_share", "Complaints resolved promptly and well",
+        0.60, 0.30, 0.95, "fraction of complaints", _FICTIONAL,
+        note="Share of complaints resolved promptly, positively and professionally (the "
+        "article's 3 P's, seed 001). Measure it from your complaints file: the share resolved "
+        "within complaint_prompt_days (workbook.complaint_data).",
+    ),
+    Assumption(
+        "complaint_prompt_days", "Days within which a resolution is prompt", 2, 1, 14, "days",
+        _FICTIONAL,
+        note="A complaint resolved within this many days of its receipt counts as resolved "
+        "promptly. A policy choice; the sample business loses more customers after complaints "
+        "left longer than two days.",
+    ),
+    Assumption(
+        "complaint_unrecovered_retention", "Complainers who stay when not fixed well",
+        0.40, 0.20, 0.60, "fraction of complaining customers", _FICTIONAL,
+        note="Share of customers whose complaint was not resolved promptly and well who are "
+        "still customers a year later. Measure it: complainers who bought again within a year "
+        "of a slow or open complaint (workbook.complaint_data).",
+    ),
+    Assumption(
+        "complaint_silent_retention", "Unhappy customers who stay without complaining",
+        0.50, 0.30, 0.70, "fraction of customers with a problem", _FICTIONAL,
+        note="Share of customers who had a problem, did not complain, and are still customers "
+        "a year later. Measure it by linking a survey ('did anything go wrong?') to later "
+        "purchases.",
+    ),
+    Assumption(
+        "complaint_handling_cost", "Cost of handling one complaint", 40, 10, 150,
+        "currency/complaint", _FICTIONAL,
+        note="Staff time, goodwill gestures and refunds per complaint handled. Measure it from "
+        "your service budget divided by complaints handled.",
+    ),
+    Assumption(
+        "wom_happy_share", "Happy customers", 0.60, 0.30, 0.90, "fraction of customers",
+        _FICTIONAL,
+        note="Customers happy enough to speak well of you (e.g. survey promoters, or Drucker's "
+        "'exceed' level and above in workbook.drucker).",
+    ),
+    Assumption(
+        "wom_unhappy_share", "Unhappy customers", 0.10, 0.02, 0.30, "fraction of customers",
+        _FICTIONAL,
+        note="Customers unhappy enough to speak badly of you (e.g. survey detractors, or those "
+        "below Drucker's 'satisfy' level). With wom_happy_share at most 1 in all.",
+    ),
+    Assumption(
+        "wom_social_amplification", "Reach of a bad story per person told", 1.0, 1.0, 5.0,
+        "multiplier", _FICTIONAL,
+        note="Social media carries an unhappy customer's story beyond the people they tell "
+        "(seed 001: one complaint video passed 10 million views). 1 is word of mouth only; "
+        "such a viral story is far beyond this range: set it high to stress-test.",
+    ),
+    Assumption(
+        "wom_referral_conversion", "People told by a happy customer who buy", 0.02, 0.005,
+        0.05, "fraction of people told", _FICTIONAL,
+        note="Measure it: referred customers per year (customers.referred_by) divided by happy "
+        "customers × happy_customer_tells.",
+    ),
+    Assumption(
+        "wom_detraction_loss", "People told a bad story who do not buy", 0.02, 0.005, 0.05,
+        "fraction of people reached", _FICTIONAL,
+        note="Share of the people an unhappy story reaches who would have become customers "
+        "and now do not. Hard to observe: ask lost prospects why they did not buy.",
+    ),
     # --- end of complaints and word of mouth -----------------------------------------------
 )
 
