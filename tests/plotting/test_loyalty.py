@@ -69,3 +69,18 @@ def test_forecast_has_a_trace_per_stage(result: LadderResult) -> None:
     totals = np.sum([t["y"] for t in forecast_traces(result)["data"]], axis=0)
     assert np.allclose(totals, result.counts.sum())
     assert len(funnel_traces(result)["data"]) == 1
+
+
+def test_sankey_traces_carry_the_dates_so_a_live_chart_can_move_in_time(
+        result: LadderResult) -> None:
+    figure = plot_sankey(result.transitions)
+    earlier = compute_ladder(load_customer_data(), as_of="2024-06-30").transitions
+    with figure.batch_update():
+        for trace, data in zip(figure.data, sankey_traces(earlier)["data"], strict=True):
+            trace.update(data)
+    labels = list(figure.data[0].node.label)
+    # one period (91 days) before 2024-06-30 on the left, the date itself on the right
+    assert labels[0] == "Suspect (2024-03-31)" and labels[-1] == "Lost (inactive) (2024-06-30)"
+    assert labels[len(STAGES)] == "New since 2024-03-31"
+    assert len(set(figure.data[0].node.color)) > 1  # the colours survive the update
+    assert sum(figure.data[0].link.value) == int(earlier.counts.to_numpy().sum())

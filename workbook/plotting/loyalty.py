@@ -8,14 +8,19 @@ builds the full figure from it, with a fixed number of traces, so a dashboard ca
 
 from __future__ import annotations
 
-
 import numpy as np
 import plotly.graph_objects as go
 
-from workbook.plotting.style import Traces, layout
 from workbook.formatting import format_percent
-from workbook.loyalty import STAGE_LABELS, STAGES, LadderResult, TransitionResult, stage_move
+from workbook.loyalty import (
+    STAGE_LABELS,
+    STAGES,
+    LadderResult,
+    TransitionResult,
+    stage_move,
+)
 from workbook.pareto import ParetoResult
+from workbook.plotting.style import Traces, layout
 
 __all__ = [
     "STAGE_COLORS",
@@ -88,8 +93,17 @@ def sankey_traces(transitions: TransitionResult) -> Traces:
         "title": f"Moves between stages, {transitions.start.isoformat()} → "
         f"{transitions.end.isoformat()}",
         "data": [{"link": {"source": sources, "target": targets, "value": values,
-                           "color": colors}}],
+                           "color": colors},
+                  "node": {"label": _sankey_labels(transitions)}}],
     }
+
+
+def _sankey_labels(transitions: TransitionResult) -> list[str]:
+    """Node labels: the stages (and "new") at the start, then the stages at the end."""
+    since = transitions.start.isoformat()
+    left = [f"{STAGE_LABELS[s]} ({since})" if s in STAGE_LABELS else f"New since {since}"
+            for s in transitions.counts.index]
+    return left + [f"{STAGE_LABELS[s]} ({transitions.end.isoformat()})" for s in STAGES]
 
 
 def plot_sankey(transitions: TransitionResult) -> go.Figure:
@@ -98,18 +112,15 @@ def plot_sankey(transitions: TransitionResult) -> go.Figure:
     Green links go up the ladder (or back from lost), orange down (or into lost), grey stay,
     blue are people who were not yet known at the start.
     """
-    traces = sankey_traces(transitions)
-    since = transitions.start.isoformat()
-    left = [f"{STAGE_LABELS[s]} ({since})" if s in STAGE_LABELS else f"New since {since}"
-            for s in transitions.counts.index]
-    right = [f"{STAGE_LABELS[s]} ({transitions.end.isoformat()})" for s in STAGES]
+    data = sankey_traces(transitions)
+    traces = data["data"][0]
     colors = [STAGE_COLORS.get(s, "#264653") for s in transitions.counts.index] + [
         STAGE_COLORS[s] for s in STAGES]
     figure = go.Figure(go.Sankey(
         arrangement="snap",
-        node=dict(label=left + right, color=colors, pad=12, thickness=14),
-        valueformat=",d", **traces["data"][0]))
-    figure.update_layout(title=traces["title"], **{**_LAYOUT, "height": 460})
+        node=dict(**traces["node"], color=colors, pad=12, thickness=14),
+        valueformat=",d", link=traces["link"]))
+    figure.update_layout(title=data["title"], **{**_LAYOUT, "height": 460})
     return figure
 
 
