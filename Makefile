@@ -9,14 +9,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8866
 
-.PHONY: help install dashboard lab test test-fast browser benchmark notebooks report clean
+.PHONY: help install dashboard lab test test-fast browser benchmark notebooks report nightly clean
 
 help:
 	@echo "make dashboard   set up and serve the dashboards on sample data (PORT=$(PORT))"
 	@echo "make test        set up and run every test (unit, notebooks, browser)"
 	@echo "make lab         open the notebooks in JupyterLab"
-	@echo "make report      run the service-ROI notebook as a report into reports/latest"
-	@echo "make benchmark   run the speed benchmarks (dashboard, staffing, uncertainty, summary)"
+	@echo "make report      run the service-ROI notebook as a report into reports/manual"
+	@echo "make nightly     run the default scenario portfolio into reports/DATE (reports/latest links it)"
+	@echo "make benchmark   run the speed benchmarks side by side (see benchmarks/)"
 	@echo "make notebooks   re-execute the notebooks and keep only their checked outputs"
 
 $(STAMP): pyproject.toml
@@ -43,7 +44,10 @@ test-fast: install
 	$(BIN)/python -m pytest -m "not browser"
 
 report: install
-	$(BIN)/workbook run notebooks/01-service-roi.ipynb --out reports/latest
+	$(BIN)/workbook run notebooks/01-service-roi.ipynb --out reports/manual
+
+nightly: install
+	scripts/nightly-report
 
 benchmark: install browser
 	$(BIN)/python benchmarks/bench_dashboard.py

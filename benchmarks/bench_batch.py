@@ -7,7 +7,8 @@ Run: ``.venv/bin/python benchmarks/bench_batch.py [--runs 8] [--workers 2]`` (is
 - ``papermill loop``: the ``papermill`` command line once per scenario, one after another
   (what a shell script would do): a new interpreter and a new kernel per run;
 - ``workbook batch``: ``workbook batch PORTFOLIO --out DIR --workers N`` (worker processes,
-  one kernel per run, plus the HTML report, results, summary, manifest and index).
+  reused from run to run, one kernel per run, a per-run timeout watched by the batch, plus the
+  HTML report, results, summary, manifest and index with its charts).
 
 Each is one wall-clock measurement (a single batch takes tens of seconds, so no repeats); the
 peak memory is the largest summed resident memory of the process tree, sampled every 0.2 s.
@@ -105,6 +106,11 @@ def main() -> None:
         print(f"batch wall time per run: {batch_seconds / args.runs:.2f} s "
               f"(the loop's {loop_seconds / args.runs:.2f} s is mostly interpreter, kernel "
               "start and imports)")
+        per_worker = batch_seconds * args.workers / args.runs
+        print(f"batch per-run cost on one worker: {per_worker:.2f} s (wall x workers / runs), "
+              f"so {per_worker - loop_seconds / args.runs:+.2f} s per run against a papermill "
+              "CLI run (the batch also writes HTML, results and the index; on 2 cores the two "
+              "workers share them with the kernels)")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

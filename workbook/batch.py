@@ -1,55 +1,93 @@
 """A batch run: every notebook × scenario of a portfolio, in parallel worker processes.
 
-Each run is :func:`workbook.runner.run_notebook` in a worker process of its own (a
-``ProcessPoolExecutor`` with the ``spawn`` start method), so every run has its own kernel, on
-Unix sockets (no port races). A failing run keeps its partial executed notebook and the others
-go on. Layout of the output folder::
+Each run is :func:`workbook.runner.run_notebook` in a worker process (``spawn`` start method,
+a process group of its own), so every run has its own kernel, on Unix sockets (no port races).
+A worker runs one notebook at a time and is reused for the next; a run that exceeds the
+per-run ``timeout_seconds`` is killed with its kernel, marked ``timeout``, and its worker
+replaced. A failing run keeps its partial executed notebook and the others go on. Layout of
+the output folder::
 
-    DIR/<scenario>/<notebook stem>.ipynb, .html, .results.json
+    DIR/<scenario>/<notebook stem>.ipynb, .html, .results.json (and .pdf with ``pdf``)
     DIR/summary.csv      one row per run: notebook, scenario, status, duration, headline numbers
     DIR/manifest.json    per run: parameters, data-file checksums, package version, git commit
-    DIR/index.html       the scenarios' headline numbers side by side, linking to each report
+    DIR/index.html       charts and tables of the scenarios side by side, linking each report
 
-Summary, manifest and index are written atomically, after every run has finished; each run's
-own files are written atomically by the runner, so a killed batch leaves its completed runs
-intact and no half-written file.
+A run's status is ``ok``, ``failed``, ``timeout`` or ``cancelled``. Summary, manifest and index
+are written atomically, after every run has finished; each run's own files are written
+atomically by the runner. SIGTERM or Ctrl-C kills the runs in progress (their temporary files
+removed), marks them and the runs not started ``cancelled``, writes summary, manifest and
+index for what completed and raises :class:`BatchCancelled`: completed runs stay intact and no
+file is half-written. For nightly jobs, :func:`dated_out_dir` names tonight's folder and
+:func:`point_latest` repoints the ``latest`` link once the batch has finished.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import hashlib
 import html
 import io
+import itertools
 import json
+import math
 import multiprocessing
+import multiprocessing.context
+import multiprocessing.process
 import os
+import shutil
+import signal
 import subprocess
+import tempfile
+import threading
 import time
-from collections.abc import Callable, Mapping
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
 
 import workbook
 from workbook.atomic import atomic_write_text
 from workbook.paths import REPO_ROOT
+from workbook.plotting.batch import (
+    PROBABILITY_COLUMNS,
+    RANGE_COLUMNS,
+    plot_probability_npv_positive,
+    plot_scenario_npv,
+)
 from workbook.results import jsonable
 from workbook.scenarios import PlannedRun, load_portfolio, plan_runs
 
 __all__ = [
+    "LATEST",
+    "STATUSES",
+    "BatchCancelled",
     "BatchError",
     "BatchResult",
     "RunRecord",
+    "check_latest_link",
     "data_file_checksums",
+    "dated_out_dir",
     "git_commit",
+    "headline_table",
+    "point_latest",
     "run_batch",
 ]
 
 SUMMARY_COLUMNS = ("notebook", "scenario", "status", "duration_seconds", "error")
 """The fixed columns of ``summary.csv``; the headline numbers follow."""
+
+STATUSES = ("ok", "failed", "timeout", "cancelled")
+"""A run's status in the summary and manifest."""
+
+LATEST = "latest"
+"""The link, beside the dated batch folders, to the newest finished one."""
 
 _FIRST_HEADLINES = ("npv", "roi", "payback_months")
 _NOT_HEADLINE = {"parameters", "notebook", "workbook_version", "generated_at"}
@@ -88,11 +126,23 @@ class BatchResult:
     summary_path: Path
     manifest_path: Path
     index_path: Path
+    index_pdf_path: Path | None = None
+    problems: list[str] = field(default_factory=list)
+    """Batch-level problems that are no run's, e.g. the index could not be printed to PDF."""
 
     @property
     def failed(self) -> list[RunRecord]:
-        """The runs that did not finish."""
+        """The runs that did not finish (failed, timed out or cancelled)."""
         return [run for run in self.runs if not run.ok]
+
+
+class BatchCancelled(Exception):
+    """A batch stopped by a signal; its summary, manifest and index cover what completed."""
+
+    def __init__(self, result: BatchResult, signum: int) -> None:
+        super().__init__(f"cancelled by {signal.Signals(signum).name}")
+        self.result = result
+        self.signum = signum
 
 
 def git_commit(folder: Path = REPO_ROOT) -> str | None:
@@ -131,19 +181,128 @@ def data_file_checksums(parameters: Mapping[str, Any], base: Path) -> dict[str, 
 
 
 def _execute(notebook: str, parameters: dict[str, Any], out_dir: str,
-             timeout_seconds: int | None) -> tuple[str, str, dict[str, Any], list[str], float]:
+             timeout_seconds: float | None,
+             pdf: bool = False) -> tuple[str, str, dict[str, Any], list[str], float]:
     """One run in a worker process: (status, error, results, files, duration_seconds)."""
     from workbook.runner import run_notebook
 
     start = time.perf_counter()
+    cell_timeout = None if timeout_seconds is None else max(1, math.ceil(timeout_seconds))
     try:
         outcome = run_notebook(Path(notebook), Path(out_dir), parameters,
-                               timeout_seconds=timeout_seconds)
+                               timeout_seconds=cell_timeout)
+        if outcome.ok and pdf and outcome.html is not None:
+            from workbook.pdf import html_to_pdf
+
+            outcome.files.append(html_to_pdf(outcome.html))
     except Exception as error:  # noqa: BLE001 - isolate the batch from any one run
         return "failed", f"{type(error).__name__}: {error}", {}, [], time.perf_counter() - start
     status = "ok" if outcome.ok else "failed"
     return (status, outcome.error or "", outcome.results or {},
             [str(p) for p in outcome.files], time.perf_counter() - start)
+
+
+def _worker_main(connection: Connection, temp_dir: str) -> None:
+    """A worker process: run the tasks it receives until it receives ``None``.
+
+    It leads a process group of its own and ignores Ctrl-C and SIGTERM: the batch decides when
+    a run ends and kills the worker with its kernel. Temporary files (kernel sockets,
+    connection files) go to ``temp_dir``, which the batch removes after a kill.
+    """
+    os.setsid()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    os.environ["TMPDIR"] = os.environ["JUPYTER_RUNTIME_DIR"] = temp_dir
+    tempfile.tempdir = temp_dir
+    while (task := connection.recv()) is not None:
+        connection.send(_execute(*task))
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (a kernel runs in a session of its own), from ``/proc``."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        below = children.get(todo.pop(), [])
+        found += below
+        todo += below
+    return found
+
+
+@dataclass(slots=True)
+class _Worker:
+    """A worker process, its pipe, its temporary folder and the run it is on."""
+
+    process: multiprocessing.process.BaseProcess
+    connection: Connection
+    temp_dir: Path
+    run: PlannedRun | None = None
+    started: float = 0.0
+
+    @classmethod
+    def start(cls, context: multiprocessing.context.BaseContext) -> _Worker:
+        temp_dir = Path(tempfile.mkdtemp(prefix="workbook-batch-"))
+        ours, theirs = context.Pipe()
+        process = context.Process(target=_worker_main, args=(theirs, str(temp_dir)),
+                                  daemon=True)
+        process.start()
+        theirs.close()
+        return cls(process, ours, temp_dir)
+
+    def kill(self) -> None:
+        """Kill the worker and every process under it (its kernel); remove its temp folder."""
+        if self.process.pid is not None and self.process.is_alive():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.process.pid, signal.SIGSTOP)  # it starts nothing new meanwhile
+            for pid in [*_descendants(self.process.pid), self.process.pid]:
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(pid, signal.SIGKILL)
+        self.process.join(timeout=10)
+        self.close()
+
+    def stop(self) -> None:
+        """Ask an idle worker to exit; kill it if it does not."""
+        with contextlib.suppress(OSError):
+            self.connection.send(None)
+        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.kill()
+        self.close()
+
+    def close(self) -> None:
+        self.connection.close()
+        shutil.rmtree(self.temp_dir, ignore_errors=True)
+
+
+def _clean_killed_run(run: PlannedRun, out_dir: Path, *, keep_partial: bool) -> list[str]:
+    """After a kill: no temporary or stale file of this run remains; the partial notebook is
+    kept (as ``<stem>.ipynb``) when ``keep_partial`` and it is a readable notebook."""
+    import nbformat
+
+    folder, stem, kept = out_dir / run.scenario.name, run.notebook.stem, []
+    for suffix in (".html", ".results.json", ".pdf", ".ipynb"):
+        (folder / f"{stem}{suffix}").unlink(missing_ok=True)
+    for temp in sorted(folder.glob(f".{stem}.*.tmp*")):
+        if keep_partial and temp.suffix == ".ipynb" and not kept:
+            try:
+                nbformat.read(temp, as_version=4)
+            except Exception:  # noqa: BLE001, S110 - half-written by the killed run: drop it
+                pass
+            else:
+                os.replace(temp, folder / f"{stem}.ipynb")
+                kept.append(str(folder / f"{stem}.ipynb"))
+                continue
+        temp.unlink(missing_ok=True)
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+    return kept
 
 
 def _headline(results: Mapping[str, Any]) -> dict[str, float]:
@@ -173,19 +332,66 @@ def _format_number(name: str, value: float | None) -> str:
 
     if value is None:
         return "–"
-    if name == "roi" or name.endswith(("_rate", "_share")):
+    if name == "roi" or name.startswith("probability") or name.endswith(("_rate", "_share")):
         return format_percent(value)
     if name.endswith("_months"):
         return format_months(value)
-    if name in ("npv",) or name.endswith(("_value", "_cost", "_profit")):
+    if name.startswith("npv") or name.endswith(("_value", "_cost", "_profit")):
         return format_money(value)
     return f"{value:,.4g}"
 
 
+def _label(run: RunRecord, runs: list[RunRecord]) -> str:
+    """The scenario's name, with the notebook's when the batch has several notebooks."""
+    several = len({r.notebook for r in runs}) > 1
+    return f"{run.scenario} · {Path(run.notebook).stem}" if several else run.scenario
+
+
+def headline_table(runs: list[RunRecord]) -> pd.DataFrame:
+    """The headline numbers of the runs that have an NPV, one row per run, by label.
+
+    Columns are :data:`workbook.plotting.batch.RANGE_COLUMNS` and
+    ``probability_npv_positive`` (NaN where a run lacks one): the data of the index's charts.
+    """
+    columns = list(dict.fromkeys((*RANGE_COLUMNS, *PROBABILITY_COLUMNS)))
+    rows = {_label(run, runs): [run.headline.get(c) for c in columns]
+            for run in runs if run.headline.get("npv") is not None}
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns, dtype="float64")
+    table.index.name = "run"
+    return table
+
+
+def _figure_html(figure: go.Figure, div_id: str, include_plotlyjs: bool) -> str:
+    return figure.to_html(include_plotlyjs=include_plotlyjs, full_html=False, div_id=div_id,
+                          config={"displaylogo": False, "responsive": True})
+
+
+def _html_table(head: list[str], rows: list[tuple[str, list[str]]]) -> str:
+    cells = "".join(f"<th>{html.escape(c)}</th>" for c in head)
+    body = "\n".join(f"<tr{css}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
+                     for css, row in rows)
+    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def _index_html(runs: list[RunRecord], out_dir: Path, title: str) -> str:
+    """The batch's front page: charts (plotly.js embedded once), probability and run tables."""
+    table = headline_table(runs)
+    charts: list[str] = []
+    if table["npv"].notna().any():
+        charts.append(_figure_html(plot_scenario_npv(table), "chart-scenario-npv", True))
+    risky = table.dropna(subset=["probability_npv_positive"])
+    probability = ""
+    if not risky.empty:
+        charts.append(_figure_html(plot_probability_npv_positive(table),
+                                   "chart-probability-npv-positive", not charts))
+        probability = "<h2>Probability table</h2>" + _html_table(
+            ["run", "P(NPV > 0)", "NPV P10", "NPV P50", "NPV P90"],
+            [("", [html.escape(str(label)),
+                   _format_number("probability_npv_positive", row.probability_npv_positive),
+                   *(_format_number("npv", getattr(row, c))
+                     for c in ("npv_p10", "npv_p50", "npv_p90"))])
+             for label, row in zip(risky.index, risky.itertuples(), strict=True)])
     columns = _headline_columns(runs)
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in
-                   ("scenario", "notebook", "status", "seconds", *columns, "report"))
     rows = []
     for run in sorted(runs, key=lambda r: (r.notebook, r.scenario)):
         report = next((f for f in run.files if f.endswith(".html")), None)
@@ -193,17 +399,24 @@ def _index_html(runs: list[RunRecord], out_dir: Path, title: str) -> str:
                 "report</a>") if report else html.escape(run.error)
         cells = [run.scenario, run.notebook, run.status, f"{run.duration_seconds:.1f}"]
         cells += [_format_number(c, run.headline.get(c)) for c in columns]
-        css = "" if run.ok else ' class="failed"'
-        rows.append(f"<tr{css}>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells)
-                    + f"<td>{link}</td></tr>")
+        rows.append(("" if run.ok else f' class="{run.status}"',
+                     [html.escape(c) for c in cells] + [link]))
+    counts = ", ".join(f"{sum(r.status == s for r in runs)} {s}" for s in STATUSES
+                       if any(r.status == s for r in runs))
+    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     return (
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
         f"<title>{html.escape(title)}</title><style>"
-        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
+        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
         "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
-        "tr.failed{background:#fdd}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><table><thead><tr>{head}</tr></thead><tbody>"
-        + "\n".join(rows) + "</tbody></table></body></html>\n"
+        "tr.failed,tr.timeout{background:#fdd}tr.cancelled{background:#eee}"
+        ".chart{page-break-inside:avoid;break-inside:avoid}.runs{overflow-x:auto}"
+        "@media print{body{margin:0;font-size:9px}td,th{padding:2px 4px}}</style></head><body>"
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(created)}: {html.escape(counts)}.</p>"
+        + "".join(f'<div class="chart">{c}</div>' for c in charts) + probability
+        + '<h2>Runs</h2><div class="runs">'
+        + _html_table(["scenario", "notebook", "status", "seconds", *columns, "report"], rows)
+        + "</div></body></html>\n"
     )
 
 
@@ -225,13 +438,38 @@ def _record(run: PlannedRun, status: str, error: str, results: Mapping[str, Any]
     )
 
 
+class _Cancelled(BaseException):
+    """Raised in the batch's main thread by SIGTERM (Ctrl-C raises KeyboardInterrupt)."""
+
+
+def _raise_cancelled(signum: int, _frame: object) -> None:
+    raise _Cancelled(signum)
+
+
+@contextlib.contextmanager
+def _signals(handler: Any) -> Iterator[None]:
+    """SIGTERM (and, to ignore both, SIGINT) handled by ``handler`` meanwhile; a no-op
+    outside the main thread, where Python cannot set handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    names = [signal.SIGTERM] + ([signal.SIGINT] if handler == signal.SIG_IGN else [])
+    before = {name: signal.signal(name, handler) for name in names}
+    try:
+        yield
+    finally:
+        for name, previous in before.items():
+            signal.signal(name, previous)
+
+
 def run_batch(
     portfolio_path: Path,
     out_dir: Path,
     *,
     workers: int | None = None,
-    timeout_seconds: int | None = None,
+    timeout_seconds: float | None = 600,
     force: bool = False,
+    pdf: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> BatchResult:
     """Run every notebook × scenario of a portfolio; write summary, manifest and index.
@@ -245,9 +483,12 @@ def run_batch(
     workers
         Worker processes (default: the number of cores).
     timeout_seconds
-        Per-cell time limit of each run.
+        Wall-clock limit of each run (kernel start included); a run over it is killed with
+        its kernel and marked ``timeout``; ``None`` for no limit.
     force
         Write into a non-empty ``out_dir`` (files of the same names are replaced).
+    pdf
+        Also print each report and the index to PDF (:func:`workbook.pdf.html_to_pdf`).
     report
         Called with one progress line per finished run.
 
@@ -257,6 +498,9 @@ def run_batch(
         For an unusable portfolio file, before anything runs.
     BatchError
         For an output folder that is not empty (without ``force``).
+    BatchCancelled
+        On SIGTERM or Ctrl-C, after killing the runs in progress and writing the summary,
+        manifest and index of what completed (the other runs marked ``cancelled``).
     """
     out_dir = Path(out_dir).resolve()
     _check_out_dir(out_dir, force)
@@ -265,46 +509,174 @@ def run_batch(
     workers = workers or os.cpu_count() or 1
     if workers < 1:
         raise BatchError(f"workers: expected 1 or more; got {workers}")
+    if timeout_seconds is not None and timeout_seconds <= 0:
+        raise BatchError(f"timeout: expected a number of seconds above 0; got {timeout_seconds}")
+    if pdf:
+        from workbook.pdf import PdfError, require_chromium
+
+        try:
+            require_chromium()
+        except PdfError as error:
+            raise BatchError(str(error)) from None
     out_dir.mkdir(parents=True, exist_ok=True)
-    total, done = len(planned), 0
-    records: list[RunRecord] = []
+    total = len(planned)
+    records: dict[tuple[str, str], RunRecord] = {}
 
     def finished(record: RunRecord) -> None:
-        nonlocal done
-        done += 1
-        records.append(record)
+        records[(record.notebook, record.scenario)] = record
         if report is not None:
             detail = "" if record.ok else f": {record.error}"
-            report(f"[{done}/{total}] {record.status} {record.notebook} with {record.scenario} "
-                   f"({record.duration_seconds:.1f} s){detail}")
+            report(f"[{len(records)}/{total}] {record.status} {record.notebook} with "
+                   f"{record.scenario} ({record.duration_seconds:.1f} s){detail}")
 
     for run in planned:
         if not run.valid:
             finished(_record(run, "failed", run.error or "", {}, [], 0.0))
     runnable = [run for run in planned if run.valid]
-    if runnable:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=min(workers, len(runnable)),
-                                 mp_context=context) as pool:
-            futures = {
-                pool.submit(_execute, str(run.notebook), run.parameters,
-                            str(out_dir / run.scenario.name), timeout_seconds): run
-                for run in runnable
-            }
-            for future in as_completed(futures):
-                run = futures[future]
+    cancelled: int | None = None
+    pool: list[_Worker] = []
+    try:
+        with _signals(_raise_cancelled):
+            _run_pool(runnable, out_dir, min(workers, len(runnable)), timeout_seconds, pdf,
+                      pool, finished)
+    except _Cancelled as interruption:
+        cancelled = interruption.args[0]
+    except KeyboardInterrupt:
+        cancelled = signal.SIGINT
+    finally:
+        with _signals(signal.SIG_IGN):  # a second signal must not cut the clean-up short
+            for worker in pool:
+                if worker.run is not None:
+                    worker.kill()
+                    _clean_killed_run(worker.run, out_dir, keep_partial=False)
+                else:
+                    worker.stop()
+    if cancelled is not None:
+        for run in runnable:
+            if (run.notebook.name, run.scenario.name) not in records:
+                records[(run.notebook.name, run.scenario.name)] = _record(
+                    run, "cancelled", f"cancelled by {signal.Signals(cancelled).name}", {},
+                    [], 0.0)
+    with _signals(signal.SIG_IGN):
+        result = _write_batch_files([records[(r.notebook.name, r.scenario.name)]
+                                     for r in planned], out_dir, portfolio.path, planned, pdf)
+    if cancelled is not None:
+        raise BatchCancelled(result, cancelled)
+    return result
+
+
+def _run_pool(runnable: list[PlannedRun], out_dir: Path, size: int,
+              timeout_seconds: float | None, pdf: bool, pool: list[_Worker],
+              finished: Callable[[RunRecord], None]) -> None:
+    """Run ``runnable`` on ``size`` worker processes; ``pool`` holds them for the caller's
+    clean-up. A worker that dies or overruns is replaced."""
+    context = multiprocessing.get_context("spawn")
+    waiting = deque(runnable)
+    while waiting or any(w.run is not None for w in pool):
+        while waiting:
+            worker = next((w for w in pool if w.run is None), None)
+            if worker is None:
+                if len(pool) >= size:
+                    break
+                worker = _Worker.start(context)
+                pool.append(worker)
+            worker.run, worker.started = waiting.popleft(), time.monotonic()
+            worker.connection.send((str(worker.run.notebook), worker.run.parameters,
+                                    str(out_dir / worker.run.scenario.name), timeout_seconds,
+                                    pdf))
+        busy = [w for w in pool if w.run is not None]
+        deadline = None if timeout_seconds is None else min(
+            w.started + timeout_seconds for w in busy)
+        wait([h for w in busy for h in (w.connection, w.process.sentinel)],
+             timeout=None if deadline is None else max(0.0, deadline - time.monotonic()))
+        for worker in busy:
+            run, elapsed = worker.run, time.monotonic() - worker.started
+            assert run is not None
+            died = False
+            if worker.connection.poll():
                 try:
-                    finished(_record(run, *future.result()))
-                except Exception as error:  # noqa: BLE001 - a worker died (killed, out of memory)
-                    finished(_record(run, "failed", f"{type(error).__name__}: {error}",
-                                     {}, [], 0.0))
-    order = {(r.notebook.name, r.scenario.name): i for i, r in enumerate(planned)}
-    records.sort(key=lambda r: order[(r.notebook, r.scenario)])
-    return _write_batch_files(records, out_dir, portfolio.path, planned)
+                    outcome = worker.connection.recv()
+                except (EOFError, OSError):
+                    died = True
+                else:
+                    worker.run = None
+                    finished(_record(run, *outcome))
+                    continue
+            if died or not worker.process.is_alive():
+                worker.kill()
+                pool.remove(worker)
+                _clean_killed_run(run, out_dir, keep_partial=True)
+                finished(_record(run, "failed", "the worker process died (exit code "
+                                 f"{worker.process.exitcode})", {}, [], elapsed))
+            elif timeout_seconds is not None and elapsed >= timeout_seconds:
+                worker.kill()
+                pool.remove(worker)
+                kept = _clean_killed_run(run, out_dir, keep_partial=True)
+                finished(_record(run, "timeout", f"killed after {timeout_seconds:g} s "
+                                 "(--timeout)", {}, kept, elapsed))
+
+
+def dated_out_dir(base: Path, now: dt.datetime | None = None) -> Path:
+    """A new folder name under ``base`` for tonight's batch: ``YYYY-MM-DD``, or with the time
+    (``YYYY-MM-DDTHHMMSS``) when that exists already. Nothing is created.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> dated_out_dir(base, dt.datetime(2026, 11, 22, 2, 30)).name
+    '2026-11-22'
+    >>> (base / "2026-11-22").mkdir()
+    >>> dated_out_dir(base, dt.datetime(2026, 11, 22, 2, 30)).name
+    '2026-11-22T023000'
+    """
+    now = now or dt.datetime.now()
+    for name in (f"{now:%Y-%m-%d}", f"{now:%Y-%m-%dT%H%M%S}"):
+        if not (base / name).exists() and not (base / name).is_symlink():
+            return base / name
+    for number in itertools.count(2):
+        candidate = base / f"{now:%Y-%m-%dT%H%M%S}-{number}"
+        if not candidate.exists():
+            return candidate
+    raise AssertionError("unreachable")
+
+
+def check_latest_link(base: Path) -> Path:
+    """``base/latest``, after checking it is absent or a symbolic link (so it can be moved).
+
+    Raises
+    ------
+    BatchError
+        When ``base/latest`` is a real file or folder (e.g. from ``make report``).
+    """
+    link = Path(base) / LATEST
+    if link.exists() and not link.is_symlink():
+        raise BatchError(f"{link}: is a real {'folder' if link.is_dir() else 'file'}, not a "
+                         "link; move it away, or choose another --out for dated batches")
+    return link
+
+
+def point_latest(base: Path, target: Path) -> Path:
+    """Atomically point ``base/latest`` at ``target`` (a folder in ``base``).
+
+    A new link is made under a temporary name and renamed over the old one, so a reader
+    always finds ``latest`` pointing at a complete batch, the old one or the new one. The
+    link is relative (``latest -> 2026-11-22``), so the folder can be moved or mounted.
+    """
+    link = check_latest_link(base)
+    temp = link.with_name(f".{LATEST}.{os.getpid()}.tmp")
+    temp.unlink(missing_ok=True)
+    os.symlink(os.path.relpath(Path(target).resolve(), Path(base).resolve()), temp)
+    try:
+        os.replace(temp, link)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return link
 
 
 def _write_batch_files(records: list[RunRecord], out_dir: Path, portfolio_path: Path,
-                       planned: list[PlannedRun]) -> BatchResult:
+                       planned: list[PlannedRun], pdf: bool = False) -> BatchResult:
     commit, version = git_commit(), workbook.__version__
     bases = {(r.notebook.name, r.scenario.name): r.notebook.parent for r in planned}
     manifest = {
@@ -330,4 +702,13 @@ def _write_batch_files(records: list[RunRecord], out_dir: Path, portfolio_path: 
                                       json.dumps(jsonable(manifest), indent=2) + "\n")
     index_path = atomic_write_text(
         out_dir / "index.html", _index_html(records, out_dir, f"Batch: {portfolio_path.name}"))
-    return BatchResult(out_dir, records, summary_path, manifest_path, index_path)
+    result = BatchResult(out_dir, records, summary_path, manifest_path, index_path)
+    if pdf:
+        from workbook.pdf import PdfError, html_to_pdf
+
+        try:
+            result.index_pdf_path = html_to_pdf(index_path)
+        except PdfError as error:
+            result.problems.append(str(error))
+    return result
+

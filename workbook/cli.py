@@ -1,8 +1,9 @@
 """The ``workbook`` command: serve the dashboards, run reports, list what the models assume.
 
 Exit status: 0 success; 1 a notebook cell failed (the partial executed notebook is kept);
-2 bad input (an unknown parameter, an invalid value, a missing file), reported in one line
-before anything runs.
+2 bad input (an unknown parameter, an invalid value, a missing file, ``--pdf`` without
+Chromium), reported in one line before anything runs; 128 + the signal's number for a batch
+stopped by SIGTERM (143) or Ctrl-C (130), after writing what completed.
 """
 
 from __future__ import annotations
@@ -39,6 +40,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="folder of dashboard notebooks (default: the repository's)")
     dash.add_argument("--pool-size", type=int, default=2,
                       help="preheated kernels kept ready per dashboard (default 2; 0 = none)")
+    dash.add_argument("--transactions", type=Path, default=None, metavar="PATH",
+                      help="your transactions (CSV or Parquet) for the ROI dashboard's "
+                      "\"measured from my data\" switch (default: the sample business)")
 
     run = sub.add_parser(
         "run", help="execute a notebook as a report: .ipynb, .html (no code), .results.json",
@@ -53,6 +57,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, required=True, help="output folder")
     run.add_argument("--timeout", type=int, default=600, help="per-cell time limit, seconds")
     run.add_argument("--quiet", action="store_true", help="no progress bar")
+    run.add_argument("--pdf", action="store_true",
+                     help="also print the report to <stem>.pdf (needs /usr/bin/chromium)")
 
     batch = sub.add_parser(
         "batch", help="run every notebook x scenario of a portfolio in parallel processes",
@@ -62,12 +68,20 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("portfolio", type=Path, help="portfolio YAML, e.g. scenarios/portfolio.yaml")
     batch.add_argument("--out", type=Path, required=True,
                        help="output folder: one subfolder per scenario, summary.csv, "
-                       "manifest.json, index.html")
+                       "manifest.json, index.html (with --dated: the folder of dated batches)")
     batch.add_argument("--workers", type=int, default=None,
                        help="worker processes (default: the number of cores)")
-    batch.add_argument("--timeout", type=int, default=600, help="per-cell time limit, seconds")
+    batch.add_argument("--timeout", type=float, default=600,
+                       help="per-run time limit, seconds (default 600); a run over it is "
+                       "killed with its kernel and marked timeout")
     batch.add_argument("--force", action="store_true",
                        help="write into a non-empty output folder")
+    batch.add_argument("--dated", action="store_true",
+                       help="write into OUT/YYYY-MM-DD (with the time if that exists) and, "
+                       "once the batch has finished, point the link OUT/latest at it")
+    batch.add_argument("--pdf", action="store_true",
+                       help="also print each report and the index to PDF (needs "
+                       "/usr/bin/chromium)")
 
     params = sub.add_parser("params", help="list a notebook's parameters")
     params.add_argument("notebook", type=Path)
@@ -139,6 +153,15 @@ def _dashboard(args: argparse.Namespace) -> int:
         raise _Usage(f"--port: 127.0.0.1:{args.port} is in use; choose another with --port")
     if args.pool_size < 0:
         raise _Usage(f"--pool-size: expected 0 or more; got {args.pool_size}")
+    if args.transactions is not None:
+        from workbook.data.load import DataError, check_file
+        from workbook.ui.calibration import DATA_ENV
+
+        try:
+            check_file(args.transactions)
+        except DataError as error:
+            raise _Usage(f"--transactions: {error}") from None
+        os.environ[DATA_ENV] = str(args.transactions.resolve())  # inherited by every kernel
     print("Serving the dashboards (Ctrl-C to stop):", flush=True)
     for notebook in notebooks:
         print(f"  http://127.0.0.1:{args.port}/voila/render/{notebook.name}", flush=True)
@@ -170,9 +193,22 @@ def _read_parameters_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def _require_chromium(args: argparse.Namespace) -> None:
+    """With ``--pdf``, stop before anything runs when Chromium is missing."""
+    from workbook.pdf import PdfError, require_chromium
+
+    if args.pdf:
+        try:
+            require_chromium()
+        except PdfError as error:
+            raise _Usage(str(error)) from None
+
+
 def _run(args: argparse.Namespace) -> int:
+    from workbook.pdf import PdfError, html_to_pdf
     from workbook.runner import run_notebook
 
+    _require_chromium(args)
     values: dict[str, Any] = {}
     if args.parameters_file:
         values.update(_read_parameters_file(args.parameters_file))
@@ -185,32 +221,68 @@ def _run(args: argparse.Namespace) -> int:
         print(f"workbook run: the executed notebook, with the error, is in {outcome.notebook}",
               file=sys.stderr)
         return EXIT_FAILED
+    if args.pdf and outcome.html is not None:
+        try:
+            outcome.files.append(html_to_pdf(outcome.html))
+        except PdfError as error:
+            print(f"workbook run: {error}", file=sys.stderr)
+            return EXIT_FAILED
     for path in outcome.files:
         print(path)
     return EXIT_OK
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from workbook.batch import BatchError, run_batch
+    from workbook.batch import (
+        BatchCancelled,
+        BatchError,
+        check_latest_link,
+        dated_out_dir,
+        point_latest,
+        run_batch,
+    )
     from workbook.scenarios import ScenarioError
 
     if args.workers is not None and args.workers < 1:
         raise _Usage(f"--workers: expected 1 or more; got {args.workers}")
+    if args.timeout <= 0:
+        raise _Usage(f"--timeout: expected seconds above 0; got {args.timeout:g}")
+    _require_chromium(args)
+    out = args.out
+    if args.dated:
+        try:
+            check_latest_link(args.out)
+        except BatchError as error:
+            raise _Usage(str(error)) from None
+        out = dated_out_dir(args.out)
 
     def report(line: str) -> None:
         print(f"workbook batch: {line}", file=sys.stderr, flush=True)
 
     try:
-        result = run_batch(args.portfolio, args.out, workers=args.workers,
-                           timeout_seconds=args.timeout, force=args.force, report=report)
+        result = run_batch(args.portfolio, out, workers=args.workers,
+                           timeout_seconds=args.timeout, force=args.force, pdf=args.pdf,
+                           report=report)
     except (BatchError, ScenarioError) as error:
         raise _Usage(str(error)) from None
+    except BatchCancelled as cancelled:
+        done = sum(run.ok for run in cancelled.result.runs)
+        print(f"workbook batch: {cancelled}; {done} of {len(cancelled.result.runs)} runs "
+              f"completed; see {cancelled.result.index_path}", file=sys.stderr)
+        return 128 + cancelled.signum
     failed = result.failed
     print(f"workbook batch: {len(result.runs) - len(failed)} of {len(result.runs)} runs ok; "
           f"see {result.index_path}", file=sys.stderr)
-    for path in (result.summary_path, result.manifest_path, result.index_path):
-        print(path)
-    return EXIT_FAILED if failed else EXIT_OK
+    for problem in result.problems:
+        print(f"workbook batch: {problem}", file=sys.stderr)
+    if args.dated:
+        print(f"workbook batch: {point_latest(args.out, result.out_dir)} -> "
+              f"{result.out_dir.name}", file=sys.stderr)
+    for path in (result.summary_path, result.manifest_path, result.index_path,
+                 result.index_pdf_path):
+        if path is not None:
+            print(path)
+    return EXIT_FAILED if failed or result.problems else EXIT_OK
 
 
 def _params(args: argparse.Namespace) -> int:

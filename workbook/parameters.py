@@ -137,13 +137,15 @@ def params_from_namespace(params_type: type[P], namespace: Mapping[str, Any]) ->
     return build_params(params_type, {k: v for k, v in namespace.items() if k in names})
 
 
-def assumptions_used(params: Any) -> pd.DataFrame:
+def assumptions_used(params: Any, sources: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Every registry-backed input of ``params``: the value used beside the default and source.
 
     Reports show this table next to the numbers it drives. Columns: ``label, value, default,
     low, high, unit, source, changed`` (``changed`` is true where the user overrode the
-    default), indexed by parameter name.
+    default), indexed by parameter name. ``sources`` replaces the source of the named
+    parameters, e.g. for values measured from data (:mod:`workbook.calibrate`).
     """
+    sources = sources or {}
     rows = []
     for f in dataclasses.fields(params):
         key = f.metadata.get("assumption")
@@ -153,6 +155,7 @@ def assumptions_used(params: Any) -> pd.DataFrame:
         value = getattr(params, f.name)
         named = not a.seed or f"seed {a.seed}" in a.source
         source = a.source if named else f"{a.source} [seed {a.seed}]"
+        source = sources.get(f.name, source)
         rows.append({"parameter": f.name, "label": a.label, "value": value, "default": a.value,
                      "low": a.low, "high": a.high, "unit": a.unit, "source": source,
                      "changed": value != a.value})

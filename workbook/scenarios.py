@@ -11,28 +11,52 @@ An unknown name or a bad value marks that one (notebook, scenario) pair failed, 
 naming the scenario file and the key; the valid pairs still run. A broken portfolio file (not
 YAML, a missing notebook, a glob that matches nothing, two scenarios with one name) raises
 :class:`ScenarioError`: nothing runs.
+
+:func:`save_scenario` writes a scenario file (the dashboard's "save scenario"): the name is
+sanitised by :func:`sanitise_scenario_name`, the file can only land in the scenarios folder,
+and an existing scenario is replaced only when asked (:class:`ScenarioExists` otherwise).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbook.atomic import atomic_write_text
+from workbook.paths import REPO_ROOT
 from workbook.runner import RunError, inspect_notebook, validate_parameters
 from workbook.validation import ParameterError
 
 __all__ = [
+    "MAX_NAME_LENGTH",
+    "RESERVED_NAMES",
+    "SCENARIOS_DIR",
     "PlannedRun",
     "Portfolio",
     "Scenario",
     "ScenarioError",
+    "ScenarioExists",
+    "list_scenarios",
     "load_portfolio",
     "load_scenario",
     "plan_runs",
+    "sanitise_scenario_name",
+    "save_scenario",
+    "scenario_file",
 ]
+
+SCENARIOS_DIR = REPO_ROOT / "scenarios"
+"""The repository's scenarios, where the default portfolio (``portfolio.yaml``) looks."""
+
+MAX_NAME_LENGTH = 48
+"""Longest name a saved scenario may have (it is also a file and a folder name)."""
+
+RESERVED_NAMES = frozenset({"portfolio"})
+"""Names a saved scenario may not take: ``portfolio.yaml`` is the default portfolio."""
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 """A scenario name is also a folder name: letters, digits, ``_``, ``.``, ``-``; no path."""
@@ -40,6 +64,14 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 class ScenarioError(ValueError):
     """A scenario or portfolio file that cannot be used, naming the file and what is wrong."""
+
+
+class ScenarioExists(ScenarioError):
+    """Saving would replace an existing scenario, and replacing was not confirmed."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path.name}: a scenario of this name exists; confirm to replace it")
+        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,3 +252,117 @@ def plan_runs(portfolio: Portfolio) -> list[PlannedRun]:
                 continue
             planned.append(PlannedRun(notebook, scenario, values))
     return planned
+
+
+def sanitise_scenario_name(name: str) -> str:
+    """A typed name as a scenario name: lowercase letters, digits, ``-`` and ``_``.
+
+    Spaces and other characters become ``-``; a name that names a path (``/``, ``\\``,
+    ``..``), is empty, reserved or longer than :data:`MAX_NAME_LENGTH` is refused.
+
+    Raises
+    ------
+    ScenarioError
+        Saying what is wrong with the name.
+
+    Examples
+    --------
+    >>> sanitise_scenario_name("  Cautious 2027 (Q1)! ")
+    'cautious-2027-q1'
+    >>> sanitise_scenario_name("../etc/passwd")
+    Traceback (most recent call last):
+    ...
+    workbook.scenarios.ScenarioError: name '../etc/passwd': a scenario name cannot contain '/', '\\' or '..'
+    """
+    if any(part in name for part in ("/", "\\", "..")):
+        raise ScenarioError(f"name {name!r}: a scenario name cannot contain '/', '\\' or '..'")
+    clean = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()))
+    clean = clean.strip("-_")
+    if not clean:
+        raise ScenarioError(f"name {name!r}: expected letters or digits")
+    if len(clean) > MAX_NAME_LENGTH:
+        raise ScenarioError(f"name {name!r}: expected at most {MAX_NAME_LENGTH} characters")
+    if clean in RESERVED_NAMES:
+        raise ScenarioError(f"name {name!r}: reserved ({clean}.yaml is not a scenario)")
+    return clean
+
+
+def scenario_file(folder: Path, name: str) -> Path:
+    """The file a scenario called ``name`` (sanitised) is saved to: inside ``folder``, always.
+
+    Raises
+    ------
+    ScenarioError
+        For a name :func:`sanitise_scenario_name` refuses, or a path outside ``folder``.
+    """
+    folder = Path(folder).resolve()
+    path = (folder / f"{sanitise_scenario_name(name)}.yaml").resolve()
+    if path.parent != folder:  # e.g. a symbolic link planted in the folder
+        raise ScenarioError(f"name {name!r}: the file would leave {folder}")
+    return path
+
+
+def save_scenario(
+    folder: Path,
+    name: str,
+    description: str,
+    parameters: Mapping[str, Any],
+    *,
+    replace: bool = False,
+) -> Path:
+    """Write a scenario file atomically; return its path.
+
+    Parameters
+    ----------
+    folder
+        The scenarios folder (:data:`SCENARIOS_DIR` for the default portfolio).
+    name
+        Typed name; saved as :func:`sanitise_scenario_name` makes it.
+    description
+        Free text (the dashboard's note).
+    parameters
+        The values that differ from the registry defaults.
+    replace
+        Overwrite an existing scenario of the same name.
+
+    Raises
+    ------
+    ScenarioExists
+        When the scenario exists and ``replace`` is false.
+    ScenarioError
+        For a refused name, or a file of that name that is not a scenario.
+    """
+    import yaml
+
+    path = scenario_file(folder, name)
+    if path.exists() or path.is_symlink():
+        try:
+            load_scenario(path)
+        except ScenarioError:
+            raise ScenarioError(f"{path}: exists and is not a scenario file; choose another "
+                                "name") from None
+        if not replace:
+            raise ScenarioExists(path)
+    data = {"name": path.stem, "description": description.strip(),
+            "parameters": {k: _plain(v) for k, v in parameters.items()}}
+    header = (f"# Saved on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC. Parameters not listed "
+              "keep their registry defaults.\n")
+    return atomic_write_text(path, header + yaml.safe_dump(data, sort_keys=False,
+                                                           allow_unicode=True))
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars as Python numbers, so the YAML stays plain."""
+    return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
+
+
+def list_scenarios(folder: Path) -> dict[str, Path]:
+    """The readable scenario files in ``folder``, by scenario name (portfolios skipped)."""
+    found: dict[str, Path] = {}
+    for path in sorted(Path(folder).glob("*.yaml")):
+        try:
+            scenario = load_scenario(path)
+        except ScenarioError:
+            continue
+        found.setdefault(scenario.name, path)
+    return found

@@ -132,6 +132,8 @@ class ModelApp:
         self.params = params or self.defaults
         self._muted = False
         self.sliders: dict[str, widgets.Widget] = {}
+        self.badges: dict[str, widgets.HTML] = {}
+        """Each slider's source badge, once :meth:`slider_row` has placed it."""
         for name in (*self.main_sliders, *self.more_sliders):
             self.sliders[name] = self._make_slider(name, getattr(self.params, name))
             self.sliders[name].observe(self._on_change, names="value")
@@ -164,7 +166,8 @@ class ModelApp:
         """A slider with its source badge."""
         assumption = field_assumption(self.params_type, name)
         assert assumption is not None
-        return widgets.HBox([self.sliders[name], source_badge(assumption)],
+        self.badges[name] = source_badge(assumption)
+        return widgets.HBox([self.sliders[name], self.badges[name]],
                             layout=widgets.Layout(width="100%"))
 
     def sources_table(self) -> widgets.Accordion:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from typing import Any, ClassVar
+from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as widgets
 
@@ -30,7 +31,9 @@ from workbook.plotting.uncertainty import (
 )
 from workbook.roi import RoiResult, ServiceRoiParams, compute_service_roi
 from workbook.ui.app import Chart, ModelApp, chart, running_loop, update_figures
+from workbook.ui.calibration import CalibrationSwitch
 from workbook.ui.controls import source_text
+from workbook.ui.scenario_panel import ScenarioPanel
 from workbook.uncertainty import (
     RoiSimulation,
     Tornado,
@@ -116,6 +119,7 @@ class RoiApp(ModelApp):
         self.figures: list[Chart] = []
         self.risk_figures: list[Chart] = []
         self.make_figures()
+        self.calibration = CalibrationSwitch(self)
         self.layout = self._build_layout()
 
     @classmethod
@@ -176,9 +180,12 @@ class RoiApp(ModelApp):
             "<h4 style='margin:14px 0 0'>How wrong could this be?</h4><small>10,000 draws of "
             "the uncertain assumptions (PERT over each registry range, your business's own "
             "figures fixed); the tornado moves each to its low and high.</small>")
+        self.scenario_panel = ScenarioPanel(self)
         controls = widgets.VBox(
-            [self.slider_row(n) for n in MAIN_SLIDERS]
-            + [more, self.reset_button, self.sources_table(), risk_header, self.risk_charts],
+            [self.calibration.widget]
+            + [self.slider_row(n) for n in MAIN_SLIDERS]
+            + [more, self.reset_button, self.scenario_panel.layout, self.sources_table(),
+               risk_header, self.risk_charts],
             layout=widgets.Layout(width="560px", min_width="420px"),
         )
         body = widgets.HBox([controls, self.charts], layout=widgets.Layout(flex_flow="row wrap"))
@@ -213,3 +220,29 @@ class RoiApp(ModelApp):
         self._show_risk_kpi()
         update_figures(self.risk_figures, [self.simulation, self.tornado])
         return True
+
+    def reset(self) -> bool:
+        """Every slider back to its registry default, the inputs switch back to "registry"."""
+        self.calibration.forget_measured()
+        return super().reset()
+
+    def apply_query_string(self, query: str | None) -> list[str]:
+        """:meth:`ModelApp.apply_query_string`, plus ``assumptions_from=data`` (measured
+        inputs, which the link's other values then override)."""
+        pairs = parse_qsl((query or "").lstrip("?"), keep_blank_values=True)
+        switch = [value for key, value in pairs if key == "assumptions_from"]
+        rest = urlencode([(key, value) for key, value in pairs if key != "assumptions_from"])
+        messages: list[str] = []
+        if switch and switch[-1] == "data":
+            if not self.calibration.select("data"):
+                messages.append("Could not measure from the data: see the message under "
+                                "“Business inputs”; registry defaults used.")
+        elif switch and switch[-1] != "registry":
+            messages.append(f"Ignored assumptions_from={switch[-1]!r} from the link: expected "
+                            "'registry' or 'data'.")
+        messages += super().apply_query_string(rest)
+        if switch:
+            self.make_figures()  # see ModelApp.apply_query_string: views connect after this
+        if messages:
+            self.show_messages(messages)
+        return messages
