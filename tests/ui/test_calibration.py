@@ -93,3 +93,16 @@ def test_dashboard_and_notebook_agree_on_the_sample() -> None:
     params, _ = roi_inputs_from_namespace({"assumptions_from": "data"})
     assert app.params == params
     assert app.kpi["npv"].value.count(f"{compute_service_roi(params).npv:,.0f}".lstrip("-")) == 1
+
+
+def test_loading_a_scenario_returns_the_switch_to_registry(tmp_path) -> None:
+    from workbook.ui.scenario_panel import ScenarioPanel
+
+    app = _app()
+    app.calibration.select("data")
+    panel = ScenarioPanel(app, folder=tmp_path, on_load=app.calibration.forget_measured)
+    panel.name.value = "measured-case"
+    panel.save()
+    assert panel.load("measured-case")
+    assert app.calibration.toggle.value == "registry"
+    assert app.params.customers == FAKE.values["customers"]  # saved explicitly, so reproduced

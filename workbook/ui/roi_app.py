@@ -180,7 +180,7 @@ class RoiApp(ModelApp):
             "<h4 style='margin:14px 0 0'>How wrong could this be?</h4><small>10,000 draws of "
             "the uncertain assumptions (PERT over each registry range, your business's own "
             "figures fixed); the tornado moves each to its low and high.</small>")
-        self.scenario_panel = ScenarioPanel(self)
+        self.scenario_panel = ScenarioPanel(self, on_load=self.calibration.forget_measured)
         controls = widgets.VBox(
             [self.calibration.widget]
             + [self.slider_row(n) for n in MAIN_SLIDERS]

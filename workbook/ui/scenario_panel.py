@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,11 @@ class ScenarioPanel:
     ('bolder-uplift',)
     """
 
-    def __init__(self, app: ModelApp, *, folder: Path = SCENARIOS_DIR) -> None:
+    def __init__(self, app: ModelApp, *, folder: Path = SCENARIOS_DIR,
+                 on_load: Callable[[], None] | None = None) -> None:
         self.app = app
+        self.on_load = on_load
+        """Called after a scenario is loaded (the ROI app resets its inputs switch)."""
         self.folder = Path(folder)
         self._confirm: Path | None = None
         self.name = widgets.Text(description="Name", placeholder="e.g. cautious-2027",
@@ -180,6 +184,8 @@ class ScenarioPanel:
             self._say(f"Not loaded: {path.name}: {error}", problem=True)
             return False
         self.app.set_values({n: getattr(params, n) for n in self.app.sliders})
+        if self.on_load is not None:
+            self.on_load()
         message = f"Loaded {scenario.name!r}: {len(known)} value(s) from the scenario."
         if skipped:
             unknown = [k for k in skipped if k not in fields]
