@@ -51,11 +51,13 @@ def test_shipped_scenarios_take_the_registry_range(file: str, bound: str) -> Non
     assert scenario.description
 
 
-def test_default_portfolio_plans_three_valid_roi_runs() -> None:
+def test_default_portfolio_plans_the_shipped_scenarios_as_valid_roi_runs() -> None:
+    """Scenarios a user saved from the dashboard may sit beside the shipped ones."""
     portfolio = load_portfolio(SCENARIOS / "portfolio.yaml")
-    planned = plan_runs(portfolio)
-    assert [r.scenario.name for r in planned] == ["baseline", "conservative", "optimistic"]
-    assert all(r.valid and r.notebook == ROI_NOTEBOOK for r in planned)
+    planned = {r.scenario.name: r for r in plan_runs(portfolio)}
+    assert {"baseline", "conservative", "optimistic", "measured"} <= planned.keys()
+    for name in ("baseline", "conservative", "optimistic", "measured"):
+        assert planned[name].valid and planned[name].notebook == ROI_NOTEBOOK
 
 
 def test_glob_skips_the_portfolio_file_and_paths_are_relative_to_it(tmp_path: Path) -> None:
