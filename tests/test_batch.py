@@ -27,13 +27,13 @@ from nbformat.v4 import new_code_cell, new_notebook
 from workbook.batch import (
     BatchError,
     RunRecord,
-    _index_html,
     check_latest_link,
     data_file_checksums,
     headline_table,
     point_latest,
     run_batch,
 )
+from workbook.batch_index import index_html
 from workbook.paths import NOTEBOOKS
 from workbook.pdf import CHROMIUM
 from workbook.roi import ServiceRoiParams, compute_service_roi
@@ -342,7 +342,7 @@ def test_index_charts_only_runs_with_numbers_and_tables_every_run(tmp_path: Path
     table = headline_table(runs)
     assert table.index.tolist() == ["a", "b"]
     assert table.loc["a", "npv_p90"] == 30.0 and pd.isna(table.loc["b", "npv_p10"])
-    page = _index_html(runs, tmp_path, "Batch")
+    page = index_html(runs, tmp_path, "Batch")
     assert page.count("* plotly.js v") == 1 and page.count('class="plotly-graph-div"') == 2
     assert "80.0 %" in page  # the probability table, for the run that has one
     assert '<tr class="timeout">' in page and "2 ok, 1 timeout" in page

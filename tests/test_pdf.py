@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import workbook.pdf
-from workbook.batch import RunRecord, _index_html
+from workbook.batch import RunRecord
+from workbook.batch_index import index_html
 from workbook.cli import main
 from workbook.paths import NOTEBOOKS, REPO_ROOT
 from workbook.pdf import CHROMIUM, PdfError, html_to_pdf, require_chromium
@@ -30,7 +31,7 @@ def test_batch_index_with_charts_prints_to_pdf(tmp_path: Path) -> None:
                                 "npv_p90": npv + 100.0, "probability_npv_positive": 0.6})
             for name, npv in (("low", -50.0), ("high", 400.0))]
     page = tmp_path / "index.html"
-    page.write_text(_index_html(runs, tmp_path, "Batch"))
+    page.write_text(index_html(runs, tmp_path, "Batch"))
     pdf = html_to_pdf(page)
     data = pdf.read_bytes()
     assert pdf == tmp_path / "index.pdf" and data.startswith(b"%PDF-")

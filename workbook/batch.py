@@ -24,43 +24,30 @@ file is half-written. For nightly jobs, :func:`dated_out_dir` names tonight's fo
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime as dt
 import hashlib
-import html
-import io
 import itertools
 import json
-import math
 import multiprocessing
 import multiprocessing.context
 import multiprocessing.process
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import plotly.graph_objects as go
-
 import workbook
 from workbook.atomic import atomic_write_text
+from workbook.batch_index import STATUSES, headline_table, index_html, summary_csv
+from workbook.batch_workers import Worker
 from workbook.paths import REPO_ROOT
-from workbook.plotting.batch import (
-    PROBABILITY_COLUMNS,
-    RANGE_COLUMNS,
-    plot_probability_npv_positive,
-    plot_scenario_npv,
-)
 from workbook.results import jsonable
 from workbook.scenarios import PlannedRun, load_portfolio, plan_runs
 
@@ -80,16 +67,9 @@ __all__ = [
     "run_batch",
 ]
 
-SUMMARY_COLUMNS = ("notebook", "scenario", "status", "duration_seconds", "error")
-"""The fixed columns of ``summary.csv``; the headline numbers follow."""
-
-STATUSES = ("ok", "failed", "timeout", "cancelled")
-"""A run's status in the summary and manifest."""
-
 LATEST = "latest"
 """The link, beside the dated batch folders, to the newest finished one."""
 
-_FIRST_HEADLINES = ("npv", "roi", "payback_months")
 _NOT_HEADLINE = {"parameters", "notebook", "workbook_version", "generated_at"}
 
 
@@ -180,107 +160,6 @@ def data_file_checksums(parameters: Mapping[str, Any], base: Path) -> dict[str, 
     return found
 
 
-def _execute(notebook: str, parameters: dict[str, Any], out_dir: str,
-             timeout_seconds: float | None,
-             pdf: bool = False) -> tuple[str, str, dict[str, Any], list[str], float]:
-    """One run in a worker process: (status, error, results, files, duration_seconds)."""
-    from workbook.runner import run_notebook
-
-    start = time.perf_counter()
-    cell_timeout = None if timeout_seconds is None else max(1, math.ceil(timeout_seconds))
-    try:
-        outcome = run_notebook(Path(notebook), Path(out_dir), parameters,
-                               timeout_seconds=cell_timeout)
-        if outcome.ok and pdf and outcome.html is not None:
-            from workbook.pdf import html_to_pdf
-
-            outcome.files.append(html_to_pdf(outcome.html))
-    except Exception as error:  # noqa: BLE001 - isolate the batch from any one run
-        return "failed", f"{type(error).__name__}: {error}", {}, [], time.perf_counter() - start
-    status = "ok" if outcome.ok else "failed"
-    return (status, outcome.error or "", outcome.results or {},
-            [str(p) for p in outcome.files], time.perf_counter() - start)
-
-
-def _worker_main(connection: Connection, temp_dir: str) -> None:
-    """A worker process: run the tasks it receives until it receives ``None``.
-
-    It leads a process group of its own and ignores Ctrl-C and SIGTERM: the batch decides when
-    a run ends and kills the worker with its kernel. Temporary files (kernel sockets,
-    connection files) go to ``temp_dir``, which the batch removes after a kill.
-    """
-    os.setsid()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    os.environ["TMPDIR"] = os.environ["JUPYTER_RUNTIME_DIR"] = temp_dir
-    tempfile.tempdir = temp_dir
-    while (task := connection.recv()) is not None:
-        connection.send(_execute(*task))
-
-
-def _descendants(pid: int) -> list[int]:
-    """Every process below ``pid`` (a kernel runs in a session of its own), from ``/proc``."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").glob("[0-9]*"):
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        below = children.get(todo.pop(), [])
-        found += below
-        todo += below
-    return found
-
-
-@dataclass(slots=True)
-class _Worker:
-    """A worker process, its pipe, its temporary folder and the run it is on."""
-
-    process: multiprocessing.process.BaseProcess
-    connection: Connection
-    temp_dir: Path
-    run: PlannedRun | None = None
-    started: float = 0.0
-
-    @classmethod
-    def start(cls, context: multiprocessing.context.BaseContext) -> _Worker:
-        temp_dir = Path(tempfile.mkdtemp(prefix="workbook-batch-"))
-        ours, theirs = context.Pipe()
-        process = context.Process(target=_worker_main, args=(theirs, str(temp_dir)),
-                                  daemon=True)
-        process.start()
-        theirs.close()
-        return cls(process, ours, temp_dir)
-
-    def kill(self) -> None:
-        """Kill the worker and every process under it (its kernel); remove its temp folder."""
-        if self.process.pid is not None and self.process.is_alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.process.pid, signal.SIGSTOP)  # it starts nothing new meanwhile
-            for pid in [*_descendants(self.process.pid), self.process.pid]:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.kill(pid, signal.SIGKILL)
-        self.process.join(timeout=10)
-        self.close()
-
-    def stop(self) -> None:
-        """Ask an idle worker to exit; kill it if it does not."""
-        with contextlib.suppress(OSError):
-            self.connection.send(None)
-        self.process.join(timeout=10)
-        if self.process.is_alive():
-            self.kill()
-        self.close()
-
-    def close(self) -> None:
-        self.connection.close()
-        shutil.rmtree(self.temp_dir, ignore_errors=True)
-
-
 def _clean_killed_run(run: PlannedRun, out_dir: Path, *, keep_partial: bool) -> list[str]:
     """After a kill: no temporary or stale file of this run remains; the partial notebook is
     kept (as ``<stem>.ipynb``) when ``keep_partial`` and it is a readable notebook."""
@@ -308,116 +187,6 @@ def _clean_killed_run(run: PlannedRun, out_dir: Path, *, keep_partial: bool) -> 
 def _headline(results: Mapping[str, Any]) -> dict[str, float]:
     return {k: v for k, v in results.items() if k not in _NOT_HEADLINE
             and (v is None or isinstance(v, (int, float))) and not isinstance(v, bool)}
-
-
-def _headline_columns(runs: list[RunRecord]) -> list[str]:
-    names = dict.fromkeys(k for run in runs for k in run.headline)
-    return [k for k in _FIRST_HEADLINES if k in names] + sorted(set(names) - set(_FIRST_HEADLINES))
-
-
-def _summary_csv(runs: list[RunRecord]) -> str:
-    columns = _headline_columns(runs)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*SUMMARY_COLUMNS, *columns])
-    for run in runs:
-        writer.writerow([run.notebook, run.scenario, run.status, f"{run.duration_seconds:.3f}",
-                         run.error, *("" if run.headline.get(c) is None else run.headline[c]
-                                      for c in columns)])
-    return buffer.getvalue()
-
-
-def _format_number(name: str, value: float | None) -> str:
-    from workbook.formatting import format_money, format_months, format_percent
-
-    if value is None:
-        return "–"
-    if name == "roi" or name.startswith("probability") or name.endswith(("_rate", "_share")):
-        return format_percent(value)
-    if name.endswith("_months"):
-        return format_months(value)
-    if name.startswith("npv") or name.endswith(("_value", "_cost", "_profit")):
-        return format_money(value)
-    return f"{value:,.4g}"
-
-
-def _label(run: RunRecord, runs: list[RunRecord]) -> str:
-    """The scenario's name, with the notebook's when the batch has several notebooks."""
-    several = len({r.notebook for r in runs}) > 1
-    return f"{run.scenario} · {Path(run.notebook).stem}" if several else run.scenario
-
-
-def headline_table(runs: list[RunRecord]) -> pd.DataFrame:
-    """The headline numbers of the runs that have an NPV, one row per run, by label.
-
-    Columns are :data:`workbook.plotting.batch.RANGE_COLUMNS` and
-    ``probability_npv_positive`` (NaN where a run lacks one): the data of the index's charts.
-    """
-    columns = list(dict.fromkeys((*RANGE_COLUMNS, *PROBABILITY_COLUMNS)))
-    rows = {_label(run, runs): [run.headline.get(c) for c in columns]
-            for run in runs if run.headline.get("npv") is not None}
-    table = pd.DataFrame.from_dict(rows, orient="index", columns=columns, dtype="float64")
-    table.index.name = "run"
-    return table
-
-
-def _figure_html(figure: go.Figure, div_id: str, include_plotlyjs: bool) -> str:
-    return figure.to_html(include_plotlyjs=include_plotlyjs, full_html=False, div_id=div_id,
-                          config={"displaylogo": False, "responsive": True})
-
-
-def _html_table(head: list[str], rows: list[tuple[str, list[str]]]) -> str:
-    cells = "".join(f"<th>{html.escape(c)}</th>" for c in head)
-    body = "\n".join(f"<tr{css}>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>"
-                     for css, row in rows)
-    return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _index_html(runs: list[RunRecord], out_dir: Path, title: str) -> str:
-    """The batch's front page: charts (plotly.js embedded once), probability and run tables."""
-    table = headline_table(runs)
-    charts: list[str] = []
-    if table["npv"].notna().any():
-        charts.append(_figure_html(plot_scenario_npv(table), "chart-scenario-npv", True))
-    risky = table.dropna(subset=["probability_npv_positive"])
-    probability = ""
-    if not risky.empty:
-        charts.append(_figure_html(plot_probability_npv_positive(table),
-                                   "chart-probability-npv-positive", not charts))
-        probability = "<h2>Probability table</h2>" + _html_table(
-            ["run", "P(NPV > 0)", "NPV P10", "NPV P50", "NPV P90"],
-            [("", [html.escape(str(label)),
-                   _format_number("probability_npv_positive", row.probability_npv_positive),
-                   *(_format_number("npv", getattr(row, c))
-                     for c in ("npv_p10", "npv_p50", "npv_p90"))])
-             for label, row in zip(risky.index, risky.itertuples(), strict=True)])
-    columns = _headline_columns(runs)
-    rows = []
-    for run in sorted(runs, key=lambda r: (r.notebook, r.scenario)):
-        report = next((f for f in run.files if f.endswith(".html")), None)
-        link = (f'<a href="{html.escape(Path(report).relative_to(out_dir).as_posix())}">'
-                "report</a>") if report else html.escape(run.error)
-        cells = [run.scenario, run.notebook, run.status, f"{run.duration_seconds:.1f}"]
-        cells += [_format_number(c, run.headline.get(c)) for c in columns]
-        rows.append(("" if run.ok else f' class="{run.status}"',
-                     [html.escape(c) for c in cells] + [link]))
-    counts = ", ".join(f"{sum(r.status == s for r in runs)} {s}" for s in STATUSES
-                       if any(r.status == s for r in runs))
-    created = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-        f"<title>{html.escape(title)}</title><style>"
-        "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}"
-        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
-        "tr.failed,tr.timeout{background:#fdd}tr.cancelled{background:#eee}"
-        ".chart{page-break-inside:avoid;break-inside:avoid}.runs{overflow-x:auto}"
-        "@media print{body{margin:0;font-size:9px}td,th{padding:2px 4px}}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p>{html.escape(created)}: {html.escape(counts)}.</p>"
-        + "".join(f'<div class="chart">{c}</div>' for c in charts) + probability
-        + '<h2>Runs</h2><div class="runs">'
-        + _html_table(["scenario", "notebook", "status", "seconds", *columns, "report"], rows)
-        + "</div></body></html>\n"
-    )
 
 
 def _check_out_dir(out_dir: Path, force: bool) -> None:
@@ -534,7 +303,7 @@ def run_batch(
             finished(_record(run, "failed", run.error or "", {}, [], 0.0))
     runnable = [run for run in planned if run.valid]
     cancelled: int | None = None
-    pool: list[_Worker] = []
+    pool: list[Worker] = []
     try:
         with _signals(_raise_cancelled):
             _run_pool(runnable, out_dir, min(workers, len(runnable)), timeout_seconds, pdf,
@@ -566,7 +335,7 @@ def run_batch(
 
 
 def _run_pool(runnable: list[PlannedRun], out_dir: Path, size: int,
-              timeout_seconds: float | None, pdf: bool, pool: list[_Worker],
+              timeout_seconds: float | None, pdf: bool, pool: list[Worker],
               finished: Callable[[RunRecord], None]) -> None:
     """Run ``runnable`` on ``size`` worker processes; ``pool`` holds them for the caller's
     clean-up. A worker that dies or overruns is replaced."""
@@ -578,7 +347,7 @@ def _run_pool(runnable: list[PlannedRun], out_dir: Path, size: int,
             if worker is None:
                 if len(pool) >= size:
                     break
-                worker = _Worker.start(context)
+                worker = Worker.start(context)
                 pool.append(worker)
             worker.run, worker.started = waiting.popleft(), time.monotonic()
             worker.connection.send((str(worker.run.notebook), worker.run.parameters,
@@ -697,11 +466,11 @@ def _write_batch_files(records: list[RunRecord], out_dir: Path, portfolio_path: 
             for r in records
         ],
     }
-    summary_path = atomic_write_text(out_dir / "summary.csv", _summary_csv(records))
+    summary_path = atomic_write_text(out_dir / "summary.csv", summary_csv(records))
     manifest_path = atomic_write_text(out_dir / "manifest.json",
                                       json.dumps(jsonable(manifest), indent=2) + "\n")
     index_path = atomic_write_text(
-        out_dir / "index.html", _index_html(records, out_dir, f"Batch: {portfolio_path.name}"))
+        out_dir / "index.html", index_html(records, out_dir, f"Batch: {portfolio_path.name}"))
     result = BatchResult(out_dir, records, summary_path, manifest_path, index_path)
     if pdf:
         from workbook.pdf import PdfError, html_to_pdf
