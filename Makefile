@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8866
 
-.PHONY: help install dashboard lab test test-fast browser benchmark notebooks report nightly clean
+.PHONY: help install dashboard lab test test-fast browser benchmark benchmark-batch notebooks report nightly clean
 
 help:
 	@echo "make dashboard   set up and serve the dashboards on sample data (PORT=$(PORT))"
@@ -55,6 +55,13 @@ benchmark: install browser
 	$(BIN)/python benchmarks/bench_uncertainty.py
 	$(BIN)/python benchmarks/bench_staffing.py
 	$(BIN)/python benchmarks/bench_summary.py  # --customers 1000000 for the full-size run
+	$(BIN)/python benchmarks/bench_clv.py      # --customers 1000000 for the full-size run
+	$(BIN)/python benchmarks/bench_recovery.py
+	$(BIN)/python benchmarks/bench_loyalty_dashboard.py
+	@echo "bench_batch.py (24 notebook runs, several minutes) runs on its own: make benchmark-batch"
+
+benchmark-batch: install
+	$(BIN)/python benchmarks/bench_batch.py
 
 notebooks: install
 	$(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb
