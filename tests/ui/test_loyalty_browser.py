@@ -2,7 +2,7 @@
 
 What a manager does: open the page and see the funnel, move a threshold with the keyboard,
 upload their own transactions CSV, upload a broken one (and one over the size limit) and read
-what is wrong. Screenshots land in test-artifacts/.
+what is wrong, open the "Customer value" tab. Screenshots land in test-artifacts/.
 """
 
 from __future__ import annotations
@@ -11,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
+from workbook.clv import compute_customer_value
 from workbook.data.load import load_customer_data
 from workbook.loyalty import LadderParams, compute_ladder
 from workbook.ui.controls import nice_step
 from workbook.ui.loyalty_app import ladder_kpi_texts
 from workbook.ui.upload import UPLOAD_LIMIT_BYTES
+from workbook.ui.value_tab import customer_summary, value_kpi_texts
+from workbook.winback import compute_winback_campaign
 
 from .conftest import ARTIFACTS
 
@@ -25,6 +28,7 @@ PAGE = "/voila/render/loyalty.ipynb"
 DATA = Path(__file__).parent / "data"
 CUSTOMERS = ".kpi-customers .wb-kpi-value"
 LOST = ".kpi-lost-share .wb-kpi-value"
+MEAN_CLV = ".kpi-mean-clv .wb-kpi-value"
 FUNNEL = ".chart-funnel .main-svg"
 UPLOAD = ".upload-transactions input[type=file]"
 LOAD_TIMEOUT_MS = 60_000
@@ -124,5 +128,30 @@ def test_an_uploaded_csv_replaces_the_ladder_and_a_broken_one_says_why(
         timeout=15_000)
     assert "21.0 MB is over the upload limit of 20.0 MB" in page.inner_text(".wb-upload-error")
     assert page.inner_text(CUSTOMERS) == ladder_kpi_texts(expected)["customers"]
+    assert "Traceback" not in page.content()
+    assert page.errors == []
+
+
+def test_the_customer_value_tab_fits_on_first_click_and_shows_the_package_values(
+        page, dashboard_server) -> None:
+    open_dashboard(page, dashboard_server + PAGE)
+    assert not page.locator(MEAN_CLV).is_visible()  # not computed before the tab is opened
+    ladder = compute_ladder(load_customer_data())
+    value = compute_customer_value(customer_summary(ladder))
+    expected = value_kpi_texts(value, compute_winback_campaign(
+        value, stages=ladder.snapshot["stage"]))
+
+    page.get_by_role("tab", name="Customer value").click()
+    wait_for_text(page, MEAN_CLV, expected["mean-clv"], timeout=30_000)
+    for name in ("expected-alive", "value-at-risk", "winback-net"):
+        assert page.inner_text(f".kpi-{name} .wb-kpi-value") == expected[name]
+    page.wait_for_selector(".chart-clv-distribution .main-svg", state="visible",
+                           timeout=15_000)
+    assert "Download win-back list (CSV)" in page.inner_text(".wb-winback-download")
+    page.screenshot(path=str(ARTIFACTS / "loyalty-customer-value.png"))
+    table = page.locator(".wb-winback-table")
+    table.scroll_into_view_if_needed()
+    assert table.locator("tr").count() == 21  # the header and the top 20
+    page.screenshot(path=str(ARTIFACTS / "loyalty-customer-value-winback.png"))
     assert "Traceback" not in page.content()
     assert page.errors == []

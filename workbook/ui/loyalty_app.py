@@ -5,12 +5,17 @@ CSV), uploaded in the page (:mod:`workbook.ui.upload`). Controls: the as-of mont
 ladder thresholds (registry sliders, :class:`workbook.loyalty.LadderParams`). Shown: KPI cards,
 the stage funnel, the Sankey of moves since the previous period, the Lorenz curve, a stage
 table and a link downloading the stage of every person as spreadsheet-safe CSV
-(:func:`workbook.export.to_safe_csv`).
+(:func:`workbook.export.to_safe_csv`). A second tab, "Customer value"
+(:mod:`workbook.ui.value_tab`), shows lifetime value, probability alive, value at risk by stage
+and the win-back campaign on the same data and date.
 
 Speed: the per-person features are one engine query per (as-of date, period length), kept on
 the data (:func:`workbook.loyalty.compute_features`); a threshold move re-applies the rules to
 them (milliseconds) and updates the charts in place. The download link (the whole stage list)
-follows in the next turn of the kernel's event loop, so the charts never wait for it.
+follows in the next turn of the kernel's event loop, so the charts never wait for it. The
+customer-value tab is computed only when first opened; once opened, a data or date change
+refits it (in the next turn of the loop, after the ladder's charts), and a threshold move only
+regroups it by stage when it is next shown.
 
 ``dashboards/loyalty.ipynb`` only shows it.
 """
@@ -60,10 +65,12 @@ from workbook.ui.upload import (
     load_uploaded_data,
     too_large_text,
 )
+from workbook.ui.value_tab import ValueTab
 from workbook.validation import ParameterError
 
 __all__ = [
     "DOWNLOAD_LIMIT_BYTES",
+    "TAB_TITLES",
     "LoyaltyApp",
     "as_of_options",
     "ladder_kpi_texts",
@@ -77,6 +84,9 @@ DOWNLOAD_LIMIT_BYTES = 10 * 1024 * 1024
 """Largest stage list offered as an in-page link (a ``data:`` URI, about 4/3 of the CSV)."""
 
 SAMPLE_LABEL = "the sample business (data/samples)"
+
+TAB_TITLES = ("Loyalty ladder", "Customer value")
+"""The dashboard's two tabs, in order."""
 
 STAGE_LIST_COLUMNS = ("stage", "stage_label", "segment", "purchase_days", "first_purchase",
                       "last_purchase", "active_periods", "referrals", "revenue_to_date",
@@ -197,9 +207,9 @@ class LoyaltyApp(ModelApp):
         Loaded data (:func:`workbook.data.load.load_customer_data`); the sample business
         when omitted.
     defer_download
-        On a slider move, rebuild the download link in the next turn of the kernel's event
-        loop, after the charts have gone out. The dashboard turns it on; off, every update is
-        synchronous.
+        On a slider move, rebuild the download link (and refit the customer-value tab, once
+        opened) in the next turn of the kernel's event loop, after the charts have gone out.
+        The dashboard turns it on; off, every update is synchronous.
 
     Examples
     --------
@@ -262,6 +272,11 @@ class LoyaltyApp(ModelApp):
         self._show_result()
         self.refresh_download()
         self.make_figures()
+        self.value_tab = ValueTab(defer_download=defer_download)
+        """The "Customer value" tab; empty until :meth:`open_value_tab`."""
+        self.value_opened = False
+        self._value_pending = False
+        self.tabs = widgets.Tab()
         self.layout = self._build_layout()
 
     @classmethod
@@ -316,13 +331,12 @@ class LoyaltyApp(ModelApp):
                 "<code>referred_by</code>, <code>referrals</code>, <code>advocate</code>). "
                 "Larger files: notebooks/02-loyalty-stages.ipynb.</small>"),
             widgets.HBox([self.transactions_upload, self.customers_upload, self.sample_button]),
-            self.data_note, self.upload_message,
-        ])
+            self.data_note, self.upload_message, self.as_of_slider,
+        ], layout=widgets.Layout(max_width="1000px"))
         more = widgets.Accordion([widgets.VBox([self.slider_row(n) for n in self.more_sliders])],
                                  titles=("More assumptions",))
         controls = widgets.VBox(
-            [data_box, self.as_of_slider]
-            + [self.slider_row(n) for n in self.main_sliders]
+            [self.slider_row(n) for n in self.main_sliders]
             + [more, self.reset_button, self.sources_table()],
             layout=widgets.Layout(width="560px", min_width="420px"),
         )
@@ -330,11 +344,20 @@ class LoyaltyApp(ModelApp):
             widgets.HTML("<h3 style='margin:18px 0 0'>Customers, revenue and margin per "
                          "stage</h3>"),
             self.stage_table, self.download])
-        app = widgets.VBox([
-            widgets.HTML(TABLE_CSS), self.header("The loyalty ladder"), self.message, kpis,
+        ladder = widgets.VBox([
+            kpis,
             widgets.HBox([controls, self.funnel_box],
                          layout=widgets.Layout(flex_flow="row wrap")),
             self.flow_box, table_box,
+        ])
+        self.tabs.children = [ladder, self.value_tab.layout]
+        self.tabs.titles = TAB_TITLES
+        self.tabs.selected_index = 0
+        self.tabs.add_class("wb-tabs")
+        self.tabs.observe(self._on_tab, names="selected_index")
+        app = widgets.VBox([
+            widgets.HTML(TABLE_CSS), self.header("The loyalty ladder"), self.message,
+            data_box, self.tabs,
         ])
         app.add_class("wb-app")
         return app
@@ -369,6 +392,7 @@ class LoyaltyApp(ModelApp):
         elif not self._download_pending:
             self._download_pending = True
             loop.call_soon(self.refresh_download)
+        self._follow_value(deferred=deferred)
 
     def refresh_download(self) -> bool:
         """Rebuild the download link for the current result."""
@@ -378,6 +402,43 @@ class LoyaltyApp(ModelApp):
         except Exception as error:  # never a traceback on the page
             return self.failed(error)
         return True
+
+    # --- the customer-value tab -------------------------------------------------------------
+
+    def _on_tab(self, change: dict[str, Any]) -> None:
+        if change["new"] == 1:
+            self.refresh_value()
+
+    def open_value_tab(self) -> bool:
+        """Select the "Customer value" tab (as a click does), fitting it when data or date
+        are new. Returns ``True`` when it shows numbers (``False``: its message says why)."""
+        if self.tabs.selected_index == 1:
+            return self.refresh_value()
+        self.tabs.selected_index = 1  # observed: _on_tab refreshes it
+        return self.value_tab.shows(self.result)
+
+    def refresh_value(self) -> bool:
+        """Bring the customer-value tab up to date with the ladder shown (refit if needed)."""
+        self.value_opened = True
+        self._value_pending = False
+        return self.value_tab.update(self.result, self.data)
+
+    def _follow_value(self, *, deferred: bool) -> None:
+        """After the ladder changed: refit an opened value tab when the data or date did.
+
+        A threshold move (or the margin) alone waits until the tab is shown.
+        """
+        if not self.value_opened:
+            return
+        if self.tabs.selected_index != 1 and not self.value_tab.data_changed(self.result,
+                                                                              self.data):
+            return
+        loop = running_loop() if deferred and self.defer_download else None
+        if loop is None:
+            self.refresh_value()
+        elif not self._value_pending:
+            self._value_pending = True
+            loop.call_soon(self.refresh_value)
 
     def _on_as_of(self, change: dict[str, Any]) -> None:
         if self._muted:
@@ -501,6 +562,7 @@ class LoyaltyApp(ModelApp):
         update_figures(self.figures, [self.result] * len(self.figures))
         self.refresh_download()
         self.hide_upload_message()
+        self._follow_value(deferred=True)
         return True
 
     def hide_upload_message(self) -> None:
