@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from workbook.formatting import risk_kpi_text, roi_kpi_texts
+from workbook.paths import REPO_ROOT
 from workbook.roi import ServiceRoiParams, compute_service_roi
 from workbook.ui.controls import nice_step
 from workbook.uncertainty import simulate_service_roi
@@ -114,4 +115,28 @@ def test_responsiveness_page_sizes_agents_live(page, dashboard_server) -> None:
     wait_for_text(page, ".kpi-agents .wb-kpi-value", heavy["agents"])
     assert page.inner_text(".kpi-service-level .wb-kpi-value") == heavy["service-level"]
     page.wait_for_selector(".chart-quality-radar .main-svg", timeout=LOAD_TIMEOUT_MS)
+    assert "Traceback" not in page.content()
+
+
+def test_measured_from_my_data_switch_shows_the_calibrated_numbers(page, dashboard_server) -> None:
+    """The switch in the page gives the numbers a report run with assumptions_from=data gives
+    (tests/test_calibrate.py checks the report run against the same package call)."""
+    from workbook.calibrate import calibrate_from_path, calibrated_roi_params
+
+    measured = roi_kpi_texts(compute_service_roi(calibrated_roi_params(
+        {}, calibrate_from_path(None))))
+    open_dashboard(page, dashboard_server + PAGE)
+    wait_for_text(page, NPV, expected()["npv"])
+    page.locator(".wb-assumptions-from button", has_text="Measured from my data").click()
+    wait_for_text(page, NPV, measured["npv"], timeout=30_000)
+    assert page.inner_text(".kpi-clv .wb-kpi-value") == measured["clv"]
+    status = page.locator(".wb-calibration-status").inner_text()
+    assert "data/samples/transactions.csv" in status and "BG/NBD" in status
+    badges = page.locator(".wb-measured")
+    assert badges.count() >= 1  # retention's badge; customers and spend are folded away
+    assert "Measured from data/samples/transactions.csv" in badges.first.get_attribute("title")
+    page.screenshot(path=str(REPO_ROOT / "test-artifacts" / "roi-measured-from-data.png"),
+                    full_page=True)
+    page.locator(".wb-assumptions-from button", has_text="Registry defaults").click()
+    wait_for_text(page, NPV, expected()["npv"])
     assert "Traceback" not in page.content()

@@ -58,6 +58,7 @@ class CalibrationSwitch:
         self.calibration: RoiCalibration | None = None
         self._muted = False
         self.toggle = widgets.ToggleButtons(options=OPTIONS, value="registry",
+                                            style={"button_width": "190px"},
                                             tooltips=["The registry's illustrative business",
                                                       "Customers, spend and retention measured "
                                                       "from transactions"])
