@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook.data.load import CustomerData, load_customer_data
+from workbook.data.samples import sample_path
 from workbook.loyalty import (
     BUYER_STAGES,
     STAGES,
@@ -362,3 +363,19 @@ def test_engine_counts_sum_to_people_and_rows_sum_to_one(rows: list[tuple[str, i
     assert stage_counts(snapshot).sum() == tx["customer_id"].nunique()
     assert np.allclose(result.probabilities.sum(axis=1), 1.0)
     assert result.counts.to_numpy().sum() == len(snapshot)
+
+
+def test_short_periods_place_clients_like_a_plain_calculation() -> None:
+    """Periods of a week: the period masks once overflowed a 64-bit shift in the engine."""
+    data = load_customer_data()
+    params = LadderParams(period_days=7, client_lookback_periods=4, client_min_active_periods=2)
+    snapshot = assign_stages(data, params)
+    tx = pd.read_csv(sample_path("transactions"), parse_dates=["date"])
+    tx = tx[~tx["refund"].astype(str).str.lower().isin(["true", "1"])]
+    days_back = (pd.Timestamp(data.as_of) - tx["date"]).dt.days
+    recent = tx[days_back < 28].assign(period=days_back[days_back < 28] // 7)
+    active = recent.groupby("customer_id")["period"].nunique()
+    clients = snapshot.index[snapshot["stage"].isin(["client", "advocate"])]
+    # bought in 2 of the last 4 weeks: 2+ purchase days and not lost, so a client (or advocate)
+    assert len(clients) > 0
+    assert set(clients) == set(active.index[active >= 2])

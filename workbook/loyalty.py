@@ -42,8 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.customers import features_expr
-from workbook.data.load import CustomerData, fetch_frame, parse_as_of
+from workbook.customers import features_expr, fetch_by_customer
+from workbook.data.load import CustomerData, parse_as_of
 from workbook.formatting import format_money, format_percent
 from workbook.pareto import ParetoResult, compute_pareto, pareto_by_segment
 from workbook.parameters import assumed
@@ -175,8 +175,7 @@ def compute_features(data: CustomerData, as_of: dt.date | str | None = None,
     cached = data.cache.get(key)
     if cached is not None:
         return cached
-    frame = fetch_frame(features_expr(data, day, length))
-    frame = frame.set_index("customer_id").sort_index()
+    frame = fetch_by_customer(features_expr(data, day, length))
     data.cache[key] = frame
     return frame
 
