@@ -101,7 +101,11 @@ def test_an_uploaded_csv_replaces_the_ladder_and_a_broken_one_says_why(
     wait_for_funnel_counts(page, [int(n) for n in expected.counts])
     assert "small_transactions.csv" in page.inner_text(".wb-data-source")
     link = page.locator(".wb-download-link")
-    assert link.get_attribute("download") == "loyalty-stages-2024-12-25.csv"
+    # the link follows the charts in the kernel's next loop turn: wait for it
+    page.wait_for_function(
+        "() => { const a = document.querySelector('.wb-download-link');"
+        " return a !== null && a.getAttribute('download') === 'loyalty-stages-2024-12-25.csv'; }",
+        timeout=15_000)
     assert link.get_attribute("href").startswith("data:text/csv;base64,")
 
     upload(page, DATA / "missing_amount.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import csv
 import dataclasses
 import datetime as dt
@@ -227,7 +228,10 @@ def test_in_the_kernel_loop_the_refit_and_the_link_follow_the_ladder(
         assert tab.fits == 2 and tab.value is not None
         assert len(tab.value.customers) == len(customer_summary(app.result))
 
-    asyncio.run(drive())
+    # A fresh loop in a thread of its own: the browser tests' Playwright (sync API) keeps a
+    # loop running in this thread for the session.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, drive()).result()
 
 
 def test_lifetime_value_counts_the_ladders_gross_margin(app: LoyaltyApp,
