@@ -64,6 +64,7 @@ __all__ = [
     "git_commit",
     "headline_table",
     "point_latest",
+    "progress_bar",
     "run_batch",
 ]
 
@@ -291,12 +292,15 @@ def run_batch(
     total = len(planned)
     records: dict[tuple[str, str], RunRecord] = {}
 
+    started = time.monotonic()
+
     def finished(record: RunRecord) -> None:
         records[(record.notebook, record.scenario)] = record
         if report is not None:
             detail = "" if record.ok else f": {record.error}"
-            report(f"[{len(records)}/{total}] {record.status} {record.notebook} with "
-                   f"{record.scenario} ({record.duration_seconds:.1f} s){detail}")
+            report(f"{progress_bar(len(records), total, time.monotonic() - started)} "
+                   f"{record.status} {record.notebook} with {record.scenario} "
+                   f"({record.duration_seconds:.1f} s){detail}")
 
     for run in planned:
         if not run.valid:
@@ -383,6 +387,25 @@ def _run_pool(runnable: list[PlannedRun], out_dir: Path, size: int,
                 kept = _clean_killed_run(run, out_dir, keep_partial=True)
                 finished(_record(run, "timeout", f"killed after {timeout_seconds:g} s "
                                  "(--timeout)", {}, kept, elapsed))
+
+
+def progress_bar(done: int, total: int, elapsed_seconds: float, width: int = 20) -> str:
+    """``[1/4] ######-------------- 25 %, about 9 s left`` (the estimate from the pace so far).
+
+    Examples
+    --------
+    >>> progress_bar(1, 4, 3.0, width=8)
+    '[1/4] ##------  25 %, about 9 s left'
+    >>> progress_bar(4, 4, 12.0, width=8)
+    '[4/4] ######## 100 %, done in 12 s'
+    """
+    filled = round(width * done / total) if total else width
+    bar = "#" * filled + "-" * (width - filled)
+    head = f"[{done}/{total}] {bar} {100 * done / total if total else 100:3.0f} %"
+    if done >= total:
+        return f"{head}, done in {elapsed_seconds:.0f} s"
+    left = elapsed_seconds / done * (total - done) if done else float("nan")
+    return f"{head}, about {left:.0f} s left" if done else head
 
 
 def dated_out_dir(base: Path, now: dt.datetime | None = None) -> Path:
