@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -45,3 +46,15 @@ def test_check_reports_a_missing_column(tmp_path: Path) -> None:
     bad.write_text("client,date,amount\nC1,2024-01-01,10\n")
     done = workbook("check", bad)
     assert done.returncode == 2 and "customer_id" in done.stderr
+
+
+def test_dashboard_refuses_a_bad_transactions_file_before_serving(tmp_path: Path) -> None:
+    bad = tmp_path / "export.csv"
+    bad.write_text("customer_id,when,amount\nA,2025-01-01,10\n")
+    with socket.socket() as probe:  # a free port, so only the file can be the problem
+        probe.bind(("127.0.0.1", 0))
+        port = str(probe.getsockname()[1])
+    done = workbook("dashboard", "--transactions", bad, "--port", port)
+    assert done.returncode == 2
+    assert "--transactions" in done.stderr and "export.csv" in done.stderr
+    assert "Serving" not in done.stdout
