@@ -12,8 +12,9 @@ Set-ups, each a real Voilà server on loopback opened in headless Debian chromiu
 Time to interactive: from navigation start to the ``kpi-npv`` value being in the page, read in
 the page (``performance.now()``), median of N sequential loads after one warm-up load. Loads
 come ``--gap`` seconds apart (0 = back to back). Slider latency (``workbook`` only): keydown on
-the spend-uplift handle to the NPV card changing, to the animation frame by which the three
-value charts hold the new data, and the same for the two risk charts, median of M presses.
+the spend-uplift handle to the NPV card changing, to the animation frame by which the two
+value charts hold the new data, and the same for the risk panel (one figure: the NPV histogram
+above the tornado), median of M presses.
 
 Run: ``make benchmark`` or ``.venv/bin/python benchmarks/bench_dashboard.py [--loads 5]``.
 Machines here are noisy: compare the medians and ratios within one run.
@@ -46,7 +47,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 PAGE = "service-roi.ipynb"
 SETTLE_MS = 6_000
 PRESS_GAP_MS = 1_000  # one key press a second: each press measured on a quiet page
-CHARTS = 5  # value drivers, cumulative cash, lifetime value, NPV histogram, tornado
+CHARTS = 3  # value drivers, cumulative cash, the risk panel (NPV histogram above the tornado)
 TRIM = "skip_slow_optional_imports()"
 
 TTI_JS = """() => {
@@ -54,8 +55,8 @@ TTI_JS = """() => {
   return e !== null && e.textContent.trim().length > 0 ? performance.now() : null;
 }"""
 
-VALUE_CHARTS = ["value-drivers", "cumulative-cash", "lifetime-value"]
-RISK_CHARTS = ["npv-histogram", "tornado"]
+VALUE_CHARTS = ["value-drivers", "cumulative-cash"]
+RISK_CHARTS = ["risk-panel"]
 LATENCY_SETUP_JS = """() => {
   const CHART_NAMES = CHART_LIST;
   const plots = CHART_NAMES.map(n => {  // the widget's element is plotly's graph div itself
@@ -86,7 +87,7 @@ LATENCY_SETUP_JS = """() => {
   };
   requestAnimationFrame(poll);
 }""".replace("CHART_LIST", json.dumps(VALUE_CHARTS + RISK_CHARTS))
-# Charts: the animation frame by which each of the five charts holds the new data (plotly
+# Charts: the animation frame by which each chart holds the new data (plotly
 # draws within the same task that sets it); the slowest chart counts.
 
 CHARTS_READY_JS = f"""() => Array.from(document.querySelectorAll('.js-plotly-plot'))

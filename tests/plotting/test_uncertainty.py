@@ -17,8 +17,10 @@ from workbook.plotting.uncertainty import (
     plot_break_even_map,
     plot_cash_fan,
     plot_npv_histogram,
+    plot_risk_panel,
     plot_spider,
     plot_tornado,
+    risk_panel_traces,
     spider_traces,
     tornado_traces,
 )
@@ -44,6 +46,7 @@ def results(params: ServiceRoiParams) -> dict[str, Any]:
         "tornado": compute_tornado(params),
         "spider": compute_spider(params, points=9),
         "break_even": compute_break_even_map(params, points=11),
+        "risk_panel": (simulation, compute_tornado(params)),
     }
 
 
@@ -53,6 +56,7 @@ CHARTS: dict[str, tuple[Callable[[Any], go.Figure], Callable[[Any], dict], int]]
     "tornado": (plot_tornado, tornado_traces, 2),
     "spider": (plot_spider, spider_traces, 4),
     "break_even": (plot_break_even_map, break_even_map_traces, 3),
+    "risk_panel": (lambda risk: plot_risk_panel(*risk), risk_panel_traces, 6),
 }
 
 

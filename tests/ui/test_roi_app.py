@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from workbook.formatting import format_percent, risk_kpi_text, roi_kpi_texts
+from workbook.formatting import format_money, format_percent, risk_kpi_text, roi_kpi_texts
 from workbook.registry import get_assumption
 from workbook.roi import ServiceRoiParams, compute_service_roi
 from workbook.uncertainty import compute_tornado, simulate_service_roi
@@ -49,7 +49,7 @@ def test_moving_a_slider_updates_kpis_and_charts(app: RoiApp) -> None:
     app.sliders["spend_uplift_rate"].value = 0.12
     expected = compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.12))
     assert kpi_value(app, "npv") == roi_kpi_texts(expected)["npv"]
-    waterfall, cash, _ = (figure for figure, _ in app.figures)
+    waterfall, cash = (figure for figure, _ in app.figures)
     assert waterfall.data[0].y[-1] == pytest.approx(expected.npv)
     assert "payback 11.5 months" in cash.layout.title.text
 
@@ -59,11 +59,19 @@ def test_risk_panel_follows_the_sliders(app: RoiApp) -> None:
     simulation = simulate_service_roi(ServiceRoiParams(spend_uplift_rate=0.05))
     chance, span = risk_kpi_text(simulation)
     assert kpi_value(app, "risk") == chance and span in app.kpi["risk"].value
-    histogram, tornado = (figure for figure, _ in app.risk_figures)
+    (panel, _), = app.risk_figures  # one figure: the histogram above the tornado
     assert f"P(NPV > 0) = {format_percent(simulation.probability_npv_positive)}" in (
-        histogram.layout.title.text)
+        panel.layout.title.text)
     expected = compute_tornado(ServiceRoiParams(spend_uplift_rate=0.05))
-    assert list(tornado.data[1].y) == expected.table["label"].tolist()
+    assert list(panel.data[5].y) == expected.table["label"].tolist()
+    assert list(panel.data[5].x) == pytest.approx(
+        (expected.table["npv_high"] - expected.base_npv).tolist())
+
+
+def test_clv_card_gives_the_value_with_and_without_the_programme(app: RoiApp) -> None:
+    result = compute_service_roi(ServiceRoiParams())
+    card = app.kpi["clv"].value
+    assert roi_kpi_texts(result)["clv"] in card and format_money(result.clv_before) in card
 
 
 def test_invalid_combination_shows_message_and_keeps_last_numbers(app: RoiApp) -> None:
