@@ -22,7 +22,6 @@ regroups it by stage when it is next shown.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import datetime as dt
 import html
@@ -38,7 +37,7 @@ from workbook.data.load import (
     load_customer_data,
     parse_as_of,
 )
-from workbook.export import to_safe_csv
+from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 from workbook.formatting import format_money, format_percent
 from workbook.loyalty import (
     STAGE_LABELS,
@@ -80,8 +79,6 @@ __all__ = [
     "stage_table_html",
 ]
 
-DOWNLOAD_LIMIT_BYTES = 10 * 1024 * 1024
-"""Largest stage list offered as an in-page link (a ``data:`` URI, about 4/3 of the CSV)."""
 
 SAMPLE_LABEL = "the sample business (data/samples)"
 
@@ -152,17 +149,12 @@ def stage_list(result: LadderResult) -> pd.DataFrame:
 
 def stage_list_link(result: LadderResult, limit_bytes: int = DOWNLOAD_LIMIT_BYTES) -> str:
     """HTML of the "Download stage list (CSV)" link: a ``data:`` URI of the safe CSV."""
-    data = to_safe_csv(stage_list(result))
-    people = len(result.snapshot)
-    if len(data) > limit_bytes:
-        return (f"<small>The stage list ({people:,} people, {len(data) / 1e6:.1f} MB) is too "
-                f"large for a link in the page (limit {limit_bytes / 1e6:.0f} MB): use "
-                "notebooks/02-loyalty-stages.ipynb.</small>")
-    name = f"loyalty-stages-{result.as_of.isoformat()}.csv"
-    uri = "data:text/csv;base64," + base64.b64encode(data).decode("ascii")
-    return (f'<a class="wb-download-link" download="{name}" href="{uri}">Download stage list '
-            f"(CSV)</a> <small>{people:,} people as of {result.as_of.isoformat()}; text cells "
-            "that a spreadsheet would run as formulas are escaped.</small>")
+    day = result.as_of.isoformat()
+    return csv_download_link(stage_list(result), filename=f"loyalty-stages-{day}.csv",
+                             label="Download stage list (CSV)",
+                             what=f"{len(result.snapshot):,} people as of {day}",
+                             notebook="notebooks/02-loyalty-stages.ipynb",
+                             limit_bytes=limit_bytes)
 
 
 def stage_table_html(result: LadderResult) -> str:

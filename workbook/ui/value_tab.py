@@ -18,7 +18,6 @@ traceback.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
 import logging
@@ -28,7 +27,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from workbook.clv import ClvError, ClvParams, ClvResult, compute_customer_value, value_by_stage
-from workbook.export import to_safe_csv
+from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 from workbook.formatting import format_money, format_percent
 from workbook.loyalty import STAGE_LABELS, LadderResult
 from workbook.parameters import build_params, field_assumption
@@ -66,9 +65,6 @@ FITTING_TEXT = "Fitting…"
 
 TOP_CANDIDATES = 20
 """Win-back candidates shown in the table (the download holds them all)."""
-
-DOWNLOAD_LIMIT_BYTES = 10 * 1024 * 1024
-"""Largest win-back list offered as an in-page link (a ``data:`` URI)."""
 
 WINBACK_SLIDERS = ("alive_threshold", "cost_per_contact", "new_customer_conversion_rate")
 """Fields of :class:`workbook.winback.WinbackParams` with a slider in the tab."""
@@ -132,17 +128,12 @@ def winback_list(campaign: WinbackResult) -> pd.DataFrame:
 def winback_list_link(campaign: WinbackResult, as_of: dt.date,
                       limit_bytes: int = DOWNLOAD_LIMIT_BYTES) -> str:
     """HTML of the "Download win-back list (CSV)" link: a ``data:`` URI of the safe CSV."""
-    data = to_safe_csv(winback_list(campaign))
-    people = campaign.lost_customers
-    if len(data) > limit_bytes:
-        return (f"<small>The win-back list ({people:,} customers, {len(data) / 1e6:.1f} MB) "
-                f"is too large for a link in the page (limit {limit_bytes / 1e6:.0f} MB): use "
-                "notebooks/03-customer-value.ipynb.</small>")
-    name = f"winback-list-{as_of.isoformat()}.csv"
-    uri = "data:text/csv;base64," + base64.b64encode(data).decode("ascii")
-    return (f'<a class="wb-download-link" download="{name}" href="{uri}">Download win-back '
-            f"list (CSV)</a> <small>{people:,} lost customers as of {as_of.isoformat()}; "
-            "text cells that a spreadsheet would run as formulas are escaped.</small>")
+    day = as_of.isoformat()
+    return csv_download_link(winback_list(campaign), filename=f"winback-list-{day}.csv",
+                             label="Download win-back list (CSV)",
+                             what=f"{campaign.lost_customers:,} lost customers as of {day}",
+                             notebook="notebooks/03-customer-value.ipynb",
+                             limit_bytes=limit_bytes)
 
 
 def winback_table_html(campaign: WinbackResult, top: int = TOP_CANDIDATES) -> str:
