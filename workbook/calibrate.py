@@ -139,12 +139,11 @@ def calibrate_service_roi(data: Any, as_of: dt.date | str | None = None) -> RoiC
     ``annual_retention_rate`` from its result.
     """
     from workbook.clv import compute_customer_value
-    from workbook.customers import SUMMARY_COLUMNS, summary_expr
-    from workbook.data.load import fetch_frame, parse_as_of
+    from workbook.customers import SUMMARY_COLUMNS, fetch_by_customer, summary_expr
+    from workbook.data.load import parse_as_of
 
     day = parse_as_of(as_of) or data.as_of
-    summary = fetch_frame(summary_expr(data.transactions, day)).set_index("customer_id")
-    summary = summary.sort_index()[list(SUMMARY_COLUMNS)]
+    summary = fetch_by_customer(summary_expr(data.transactions, day))[list(SUMMARY_COLUMNS)]
     value = compute_customer_value(summary)
     alive = float(value.customers["probability_alive"].sum())
     values = {
