@@ -7,15 +7,13 @@ Pairs as everywhere (:mod:`workbook.plotting.roi`): ``*_traces`` gives the data 
 
 from __future__ import annotations
 
-import numpy as np
 import plotly.graph_objects as go
 
 from workbook.complaints import CaptureLever, ComplaintResult
 from workbook.formatting import format_money, format_percent
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
-from workbook.plotting.uncertainty import _bins
+from workbook.plotting.uncertainty import histogram_data
 from workbook.uncertainty.recovery import RecoverySimulation
-from workbook.uncertainty.simulation import HEADLINE_PERCENTILES, percentile
 
 __all__ = [
     "FLOW_NODES",
@@ -126,31 +124,11 @@ _MODEL_NAMES = {"complaint": "Complaint handling", "word_of_mouth": "Word of mou
 
 def net_value_histogram_traces(simulation: RecoverySimulation) -> Traces:
     """Data of :func:`plot_net_value_histogram`."""
-    values = simulation.net_value
-    edges, width = _bins(values)
-    counts, _ = np.histogram(values, bins=edges)
-    share = counts / values.size
-    centres = 0.5 * (edges[:-1] + edges[1:])
-    gain = centres > 0
-    top = float(share.max()) * 1.08
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    texts: list[str] = []
-    for p in HEADLINE_PERCENTILES:
-        x = percentile(values, p) or 0.0
-        xs += [x, x, None]
-        ys += [0.0, top, None]
-        texts += ["", f"P{p}", ""]
     name = _MODEL_NAMES.get(simulation.model, simulation.model)
     chance = format_percent(simulation.probability_net_value_positive, digits=0)
     return {
         "title": f"{name}: net value over {simulation.draws:,} draws — P(> 0) = {chance}",
-        "data": [
-            {"x": centres[~gain], "y": share[~gain], "width": width},
-            {"x": centres[gain], "y": share[gain], "width": width},
-            {"x": xs, "y": ys, "text": texts},
-            {"x": [simulation.base.net_value], "y": [top], "text": ["at the values"]},
-        ],
+        "data": histogram_data(simulation.net_value, simulation.base.net_value),
     }
 
 
@@ -168,7 +146,7 @@ def plot_net_value_histogram(simulation: RecoverySimulation) -> go.Figure:
         go.Bar(name="> 0", marker_color=GAIN, hovertemplate=bar_hover, **gain),
         go.Scatter(name="P10, P50, P90", mode="lines+text", textposition="top center",
                    line={"color": TOTAL, "width": 1.5, "dash": "dot"},
-                   hovertemplate="%{x:,.0f}<extra></extra>", **marks),
+                   hovertemplate="%{customdata}<extra></extra>", **marks),
         go.Scatter(name="At the values", mode="markers", textposition="top center",
                    marker={"symbol": "triangle-down", "size": 12, "color": TOTAL},
                    hovertemplate="at the values: %{x:,.0f}<extra></extra>", **base),

@@ -9,6 +9,7 @@ risk panel builds each ``FigureWidget`` once and copies ``*_traces`` into it on 
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -23,6 +24,7 @@ from workbook.uncertainty.simulation import HEADLINE_PERCENTILES, percentile
 __all__ = [
     "break_even_map_traces",
     "cash_fan_traces",
+    "histogram_data",
     "npv_histogram_traces",
     "plot_break_even_map",
     "plot_cash_fan",
@@ -130,16 +132,20 @@ def _bins(values: NDArray[np.float64]) -> tuple[NDArray[np.float64], float]:
     return width * np.arange(first, max(last, first + 1) + 1, dtype=np.float64), width
 
 
-def npv_histogram_traces(simulation: RoiSimulation) -> Traces:
-    """Data of :func:`plot_npv_histogram`."""
-    npv = simulation.npv
-    edges, width = _bins(npv)
-    counts, _ = np.histogram(npv, bins=edges)
-    share = counts / npv.size
+def histogram_data(values: NDArray[np.float64], at_the_values: float) -> list[dict[str, Any]]:
+    """The four traces of a Monte Carlo histogram of ``values`` (a money outcome per draw).
+
+    Bars at a loss (≤ 0) and at a gain, as shares of the draws, 0 on a bin edge; the P10, P50
+    and P90 lines (one trace broken by gaps); a marker at the deterministic outcome. Shared by
+    :func:`npv_histogram_traces` and the complaint and word-of-mouth histograms.
+    """
+    edges, width = _bins(values)
+    counts, _ = np.histogram(values, bins=edges)
+    share = counts / values.size
     centres = 0.5 * (edges[:-1] + edges[1:])
     gain = centres > 0
     top = float(share.max()) * 1.08
-    marks = [percentile(npv, p) or 0.0 for p in HEADLINE_PERCENTILES]
+    marks = [percentile(values, p) or 0.0 for p in HEADLINE_PERCENTILES]
     xs: list[float | None] = []
     ys: list[float | None] = []
     texts: list[str] = []
@@ -147,16 +153,21 @@ def npv_histogram_traces(simulation: RoiSimulation) -> Traces:
         xs += [x, x, None]
         ys += [0.0, top, None]
         texts += ["", f"P{p}", ""]
+    return [
+        {"x": centres[~gain], "y": share[~gain], "width": width},
+        {"x": centres[gain], "y": share[gain], "width": width},
+        {"x": xs, "y": ys, "text": texts,
+         "customdata": [format_money(x) if x is not None else "" for x in xs]},
+        {"x": [at_the_values], "y": [top], "text": ["at the values"]},
+    ]
+
+
+def npv_histogram_traces(simulation: RoiSimulation) -> Traces:
+    """Data of :func:`plot_npv_histogram`."""
     headline = format_percent(simulation.probability_npv_positive)
     return {
         "title": f"NPV over {simulation.draws:,} draws — P(NPV > 0) = {headline}",
-        "data": [
-            {"x": centres[~gain], "y": share[~gain], "width": width},
-            {"x": centres[gain], "y": share[gain], "width": width},
-            {"x": xs, "y": ys, "text": texts,
-             "customdata": [format_money(x) if x is not None else "" for x in xs]},
-            {"x": [simulation.base.npv], "y": [top], "text": ["at the values"]},
-        ],
+        "data": histogram_data(simulation.npv, simulation.base.npv),
     }
 
 
