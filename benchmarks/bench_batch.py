@@ -31,8 +31,8 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbook.paths import NOTEBOOKS
-from workbook.registry import get_assumption
+from workbook.core.paths import NOTEBOOKS
+from workbook.core.registry import get_assumption
 
 NOTEBOOK = NOTEBOOKS / "01-service-roi.ipynb"
 PAPERMILL = Path(sys.executable).with_name("papermill")

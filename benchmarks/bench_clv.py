@@ -1,13 +1,13 @@
 """Benchmark: fitting BG/NBD and Gamma-Gamma on a large synthetic customer base.
 
-Side by side in one run, on the same simulated summary (:mod:`workbook.clv.simulate`, whole
+Side by side in one run, on the same simulated summary (:mod:`workbook.models.value.simulate`, whole
 days, first purchases spread over three years):
 
 - ``lifetimes BG/NBD``: ``lifetimes.BetaGeoFitter().fit`` (autograd gradients, BFGS);
-- ``ours BG/NBD``: :func:`workbook.clv.fit_bgnbd` (analytic gradient, L-BFGS-B, identical
+- ``ours BG/NBD``: :func:`workbook.models.value.fit_bgnbd` (analytic gradient, L-BFGS-B, identical
   histories fitted once with a weight);
 - ``lifetimes Gamma-Gamma``: ``lifetimes.GammaGammaFitter().fit`` on the repeat buyers;
-- ``ours Gamma-Gamma``: :func:`workbook.clv.fit_gamma_gamma`.
+- ``ours Gamma-Gamma``: :func:`workbook.models.value.fit_gamma_gamma`.
 
 Each measurement runs in a fresh child process, which times the fit alone (data loaded and
 imports done before the clock starts) and reports its peak resident memory (max RSS, data
@@ -48,7 +48,7 @@ _DAYS = 1096
 
 def write_summary(path: Path, customers: int, seed: int = 7) -> dict[str, float]:
     """Simulate ``customers`` histories and spends into an ``.npz`` file; a few facts."""
-    from workbook.clv.simulate import simulate_bgnbd, simulate_gamma_gamma
+    from workbook.models.value.simulate import simulate_bgnbd, simulate_gamma_gamma
 
     rng = np.random.default_rng(seed)
     age = rng.integers(1, _DAYS, size=customers).astype(np.float64)
@@ -72,7 +72,7 @@ def _bgnbd_lifetimes(d: dict[str, np.ndarray]) -> dict[str, object]:
 
 
 def _bgnbd_ours(d: dict[str, np.ndarray]) -> dict[str, object]:
-    from workbook.clv import fit_bgnbd
+    from workbook.models.value import fit_bgnbd
 
     fit = fit_bgnbd(d["frequency"], d["recency"], d["T"])
     return {"ll": fit.log_likelihood, "params": fit.params}
@@ -93,7 +93,7 @@ def _gg_lifetimes(d: dict[str, np.ndarray]) -> dict[str, object]:
 
 
 def _gg_ours(d: dict[str, np.ndarray]) -> dict[str, object]:
-    from workbook.clv import fit_gamma_gamma
+    from workbook.models.value import fit_gamma_gamma
 
     fit = fit_gamma_gamma(d["frequency"], d["monetary_value"])
     return {"ll": fit.log_likelihood, "params": fit.params}
@@ -109,7 +109,7 @@ def _child(name: str, path: str) -> None:
     if name.startswith("lifetimes"):
         import lifetimes  # noqa: F401  (imported before the clock starts)
     else:
-        import workbook.clv  # noqa: F401
+        import workbook.models.value  # noqa: F401
     with np.load(path) as archive:
         data = {k: archive[k] for k in archive.files}
     before = resource.getrusage(resource.RUSAGE_SELF)

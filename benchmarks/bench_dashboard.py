@@ -39,7 +39,7 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbook.cli import voila_command  # noqa: E402
-from workbook.paths import DASHBOARDS  # noqa: E402
+from workbook.core.paths import DASHBOARDS  # noqa: E402
 from workbook.ui.assets import ENV_FLAG, install_widget_assets  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

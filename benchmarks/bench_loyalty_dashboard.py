@@ -2,7 +2,7 @@
 
 In-process (sample data, median of N runs each, side by side):
 
-- ``rules``: :func:`workbook.loyalty.compute_ladder` with the per-person features cached on the
+- ``rules``: :func:`workbook.models.loyalty.ladder.compute_ladder` with the per-person features cached on the
   data (what a threshold move costs the model);
 - ``full``: the same with the cache emptied first, so both feature queries (the date and one
   period before) run again in DuckDB (what it would cost without the cache);
@@ -37,8 +37,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from workbook.data.load import load_customer_data  # noqa: E402
-from workbook.loyalty import LadderParams, compute_ladder  # noqa: E402
-from workbook.paths import DASHBOARDS  # noqa: E402
+from workbook.models.loyalty.ladder import LadderParams, compute_ladder  # noqa: E402
+from workbook.core.paths import DASHBOARDS  # noqa: E402
 from workbook.ui.loyalty_app import LoyaltyApp, stage_list_link  # noqa: E402
 
 PAGE = "loyalty.ipynb"

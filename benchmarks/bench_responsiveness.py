@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_dashboard import CHROMIUM_ARGS, start, stop  # noqa: E402
 
-from workbook.calllog import load_sample_call_log  # noqa: E402
-from workbook.paths import DASHBOARDS  # noqa: E402
-from workbook.staffing import plan_day  # noqa: E402
+from workbook.data.calllog import load_sample_call_log  # noqa: E402
+from workbook.core.paths import DASHBOARDS  # noqa: E402
+from workbook.models.responsiveness.staffing import plan_day  # noqa: E402
 
 PAGE = "responsiveness.ipynb"
 SETUP_JS = """() => {

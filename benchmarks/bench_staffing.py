@@ -26,9 +26,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from workbook import staffing
-from workbook.calllog import load_sample_call_log
-from workbook.staffing import StaffingParams, agents_for_service_level, plan_day, size_intervals
+from workbook.models.responsiveness import staffing
+from workbook.data.calllog import load_sample_call_log
+from workbook.models.responsiveness.staffing import StaffingParams, agents_for_service_level, plan_day, size_intervals
 
 REPEATS = 9
 WITHIN_SECONDS = 24.0  # the 4th ring of 6 s

@@ -4,9 +4,9 @@ Side by side in one run, on the same Parquet file:
 
 - ``lifetimes``: ``lifetimes.utils.summary_data_from_transaction_data`` (pandas inside);
 - ``pandas``: an equivalent pandas groupby (the same definitions, written plainly);
-- ``ours summary``: :func:`workbook.customers.summarize_customers` (DuckDB through Ibis);
+- ``ours summary``: :func:`workbook.data.summary.summarize_customers` (DuckDB through Ibis);
 - ``ours summary+stages``: :func:`workbook.data.load.load_customer_data` then
-  :func:`workbook.loyalty.assign_stages`, one engine query that gives the summary columns and
+  :func:`workbook.models.loyalty.ladder.assign_stages`, one engine query that gives the summary columns and
   every customer's ladder stage.
 
 Each measurement runs in a fresh child process, which times itself from the Parquet file to
@@ -120,14 +120,14 @@ def _run_pandas(path: str) -> object:
 
 
 def _run_ours_summary(path: str) -> object:
-    from workbook.customers import summarize_customers
+    from workbook.data.summary import summarize_customers
 
     return summarize_customers(path, AS_OF)
 
 
 def _run_ours_stages(path: str) -> object:
     from workbook.data.load import load_customer_data
-    from workbook.loyalty import assign_stages
+    from workbook.models.loyalty.ladder import assign_stages
 
     data = load_customer_data(path, as_of=AS_OF)
     return assign_stages(data)
@@ -139,9 +139,9 @@ def _profile_ours(path: str) -> None:
 
     for module in _OURS_MODULES:
         importlib.import_module(module)
-    from workbook.customers import _ascending, features_expr, summary_expr
+    from workbook.data.summary import _ascending, features_expr, summary_expr
     from workbook.data.load import load_customer_data, load_table
-    from workbook.loyalty import LadderParams, apply_ladder_rules
+    from workbook.models.loyalty.ladder import LadderParams, apply_ladder_rules
 
     as_of = dt.date.fromisoformat(AS_OF)
     clock = [time.perf_counter(), time.process_time()]
@@ -176,7 +176,7 @@ def _profile_ours(path: str) -> None:
 
 _OURS_MODULES = ["ibis.backends.duckdb", "ibis.backends.duckdb.converter",
                  "ibis.expr.types.groupby", "ibis.formats.pandas", "ibis.formats.pyarrow",
-                 "pyarrow.pandas_compat", "workbook.customers", "workbook.loyalty"]
+                 "pyarrow.pandas_compat", "workbook.data.summary", "workbook.models.loyalty.ladder"]
 """What ours imports, before the clock starts (ibis loads its backend on the first connect)."""
 
 _RUNNERS = {"lifetimes": _run_lifetimes, "pandas": _run_pandas,

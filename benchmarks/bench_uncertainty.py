@@ -27,7 +27,7 @@ from workbook.plotting.uncertainty import (
     spider_traces,
     tornado_traces,
 )
-from workbook.roi import ServiceRoiParams, _outcomes, compute_service_roi
+from workbook.models.roi.service_roi import ServiceRoiParams, _outcomes, compute_service_roi
 from workbook.uncertainty import (
     UncertaintyParams,
     compute_break_even_map,

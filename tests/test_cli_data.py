@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from workbook.paths import SAMPLES
+from workbook.core.paths import SAMPLES
 
 
 def workbook(*args: str | Path) -> subprocess.CompletedProcess[str]:

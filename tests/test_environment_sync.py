@@ -7,7 +7,7 @@ import tomllib
 import yaml
 from packaging.requirements import Requirement
 
-from workbook.paths import REPO_ROOT
+from workbook.core.paths import REPO_ROOT
 
 CONDA_ONLY = {"python", "pip"}
 CONDA_NAMES = {"ibis-duckdb": "ibis-framework"}

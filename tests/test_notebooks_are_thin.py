@@ -8,8 +8,8 @@ import nbformat
 import papermill
 import pytest
 
-from workbook.paths import DASHBOARDS, NOTEBOOKS
-from workbook.runner import inspect_notebook
+from workbook.core.paths import DASHBOARDS, NOTEBOOKS
+from workbook.run.runner import inspect_notebook
 
 ALL = sorted([*NOTEBOOKS.glob("*.ipynb"), *DASHBOARDS.glob("*.ipynb")])
 
@@ -51,8 +51,8 @@ def test_report_notebooks_declare_parameters_papermill_can_read(path: Path) -> N
 def test_roi_notebook_parameters_are_the_model_fields() -> None:
     import dataclasses
 
-    from workbook.calibrate import CalibrationParams
-    from workbook.roi import ServiceRoiParams
+    from workbook.models.roi.calibrate import CalibrationParams
+    from workbook.models.roi.service_roi import ServiceRoiParams
 
     spec = inspect_notebook(NOTEBOOKS / "01-service-roi.ipynb")
     assert set(spec.parameters) == {f.name for f in dataclasses.fields(ServiceRoiParams)} | {

@@ -1,24 +1,24 @@
 """Service Strategy Workbook: models that show, with numbers, that good service pays.
 
 All logic lives in this package; notebooks and dashboards only call it. Every default comes
-from :mod:`workbook.registry`.
+from :mod:`workbook.core.registry`.
 """
 
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
-from workbook.finance import discount_factors, net_present_value, payback_months
-from workbook.parameters import build_params, params_from_namespace
-from workbook.registry import ASSUMPTIONS, Assumption, assumptions_table, get_assumption
-from workbook.roi import RoiResult, ServiceRoiParams, compute_service_roi, customer_lifetime_value
-from workbook.staffing import agents_for_service_level, service_level
-from workbook.validation import ParameterError
+from workbook.core.finance import discount_factors, net_present_value, payback_months
+from workbook.core.parameters import build_params, params_from_namespace
+from workbook.core.registry import ASSUMPTIONS, Assumption, assumptions_table, get_assumption
+from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi, customer_lifetime_value
+from workbook.models.responsiveness.staffing import agents_for_service_level, service_level
+from workbook.core.validation import ParameterError
 
 _LAZY = {
-    "summarize_customers": "workbook.customers",
-    "fit_bgnbd": "workbook.clv",
-    "fit_gamma_gamma": "workbook.clv",
+    "summarize_customers": "workbook.data.summary",
+    "fit_bgnbd": "workbook.models.value",
+    "fit_gamma_gamma": "workbook.models.value",
 }
 """Imported on first use: the data layer loads ibis and duckdb (about 0.5 s) and the
 lifetime-value models scipy, which the dashboards and most commands never need."""

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from workbook.paths import DASHBOARDS, SAMPLES
+from workbook.core.paths import DASHBOARDS, SAMPLES
 
 __all__ = ["main"]
 
@@ -195,7 +195,7 @@ def _read_parameters_file(path: Path) -> dict[str, Any]:
 
 def _require_chromium(args: argparse.Namespace) -> None:
     """With ``--pdf``, stop before anything runs when Chromium is missing."""
-    from workbook.pdf import PdfError, require_chromium
+    from workbook.run.pdf import PdfError, require_chromium
 
     if args.pdf:
         try:
@@ -205,8 +205,8 @@ def _require_chromium(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from workbook.pdf import PdfError, html_to_pdf
-    from workbook.runner import run_notebook
+    from workbook.run.pdf import PdfError, html_to_pdf
+    from workbook.run.runner import run_notebook
 
     _require_chromium(args)
     values: dict[str, Any] = {}
@@ -233,7 +233,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _batch(args: argparse.Namespace) -> int:
-    from workbook.batch import (
+    from workbook.run.batch import (
         BatchCancelled,
         BatchError,
         check_latest_link,
@@ -241,7 +241,7 @@ def _batch(args: argparse.Namespace) -> int:
         point_latest,
         run_batch,
     )
-    from workbook.scenarios import ScenarioError
+    from workbook.run.scenarios import ScenarioError
 
     if args.workers is not None and args.workers < 1:
         raise _Usage(f"--workers: expected 1 or more; got {args.workers}")
@@ -286,7 +286,7 @@ def _batch(args: argparse.Namespace) -> int:
 
 
 def _params(args: argparse.Namespace) -> int:
-    from workbook.runner import inspect_notebook
+    from workbook.run.runner import inspect_notebook
 
     spec = inspect_notebook(args.notebook)
     print(f"{spec.path.name} takes:")
@@ -295,7 +295,7 @@ def _params(args: argparse.Namespace) -> int:
 
 
 def _assumptions(_args: argparse.Namespace) -> int:
-    from workbook.registry import ASSUMPTIONS
+    from workbook.core.registry import ASSUMPTIONS
 
     for a in ASSUMPTIONS.values():
         seed = f" [seed {a.seed}]" if a.seed else ""
@@ -304,9 +304,9 @@ def _assumptions(_args: argparse.Namespace) -> int:
 
 
 def _samples(args: argparse.Namespace) -> int:
-    from workbook.calllog import write_sample_call_log
+    from workbook.data.calllog import write_sample_call_log
     from workbook.data.samples import write_samples
-    from workbook.quality import write_sample_survey
+    from workbook.models.quality.relationship import write_sample_survey
 
     folder = args.out
     written = [*write_samples(folder), write_sample_call_log(folder / "call_log.csv"),
@@ -329,8 +329,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script."""
-    from workbook.runner import RunError
-    from workbook.validation import ParameterError
+    from workbook.run.runner import RunError
+    from workbook.core.validation import ParameterError
 
     args = _parser().parse_args(argv)
     handlers = {"dashboard": _dashboard, "run": _run, "batch": _batch, "params": _params,

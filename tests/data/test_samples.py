@@ -10,7 +10,7 @@ import pytest
 
 from workbook.data.load import check_file
 from workbook.data.samples import SAMPLE_KINDS, SampleSpec, generate_samples, write_samples
-from workbook.paths import SAMPLES
+from workbook.core.paths import SAMPLES
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from workbook.data.schema import (
     parse_column_map,
     suggest_column,
 )
-from workbook.paths import SAMPLES
-from workbook.validation import ParameterError
+from workbook.core.paths import SAMPLES
+from workbook.core.validation import ParameterError
 
 
 def test_every_schema_column_is_in_the_data_card() -> None:

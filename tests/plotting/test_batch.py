@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.formatting import format_percent
+from workbook.core.formatting import format_percent
 from workbook.plotting.batch import (
     plot_probability_npv_positive,
     plot_scenario_npv,
@@ -17,7 +17,7 @@ from workbook.plotting.batch import (
     scenario_npv_traces,
 )
 from workbook.plotting.style import GAIN, LOSS, MUTED
-from workbook.roi import ServiceRoiParams, compute_service_roi
+from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
 from workbook.uncertainty import UncertaintyParams, simulate_service_roi
 
 SMALL = UncertaintyParams(draws=2_000)

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from workbook.clv import ClvResult, compute_customer_value, value_by_stage
+from workbook.models.value import ClvResult, compute_customer_value, value_by_stage
 from workbook.plotting.clv import (
     alive_matrix_traces,
     clv_distribution_traces,
@@ -20,7 +20,7 @@ from workbook.plotting.clv import (
 
 @pytest.fixture(scope="module")
 def result() -> ClvResult:
-    from workbook.customers import summarize_customers
+    from workbook.data.summary import summarize_customers
 
     return compute_customer_value(summarize_customers("data/samples/transactions.csv"))
 

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from workbook.decay import DecayParams, compute_service_decay
+from workbook.models.quality.decay import DecayParams, compute_service_decay
 from workbook.plotting.decay import (
     decay_path_traces,
     maintenance_npv_traces,

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from workbook.data.load import load_customer_data
-from workbook.loyalty import STAGES, LadderResult, compute_ladder
-from workbook.pareto import compute_pareto
+from workbook.models.loyalty.ladder import STAGES, LadderResult, compute_ladder
+from workbook.models.loyalty.pareto import compute_pareto
 from workbook.plotting.loyalty import (
     forecast_traces,
     funnel_traces,

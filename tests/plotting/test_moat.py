@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from workbook.moat import ADVANTAGE_LABELS, ADVANTAGES, MoatParams, compute_moat
+from workbook.models.roi.moat import ADVANTAGE_LABELS, ADVANTAGES, MoatParams, compute_moat
 from workbook.plotting.moat import (
     moat_earnings_traces,
     moat_traces,

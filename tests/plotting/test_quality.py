@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from workbook.drucker import LEVEL_LABELS, LEVELS, DruckerRules, level_shares, respondent_levels
+from workbook.models.quality.drucker import LEVEL_LABELS, LEVELS, DruckerRules, level_shares, respondent_levels
 from workbook.plotting.quality import (
     drucker_mix_traces,
     importance_performance_traces,
@@ -16,7 +16,7 @@ from workbook.plotting.quality import (
     plot_quality_radar,
     quality_radar_traces,
 )
-from workbook.quality import QUALITIES, gap_scores, importance_performance, load_survey
+from workbook.models.quality.relationship import QUALITIES, gap_scores, importance_performance, load_survey
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
-from workbook.calllog import load_sample_call_log
+from workbook.data.calllog import load_sample_call_log
 from workbook.plotting.staffing import (
     day_plan_traces,
     interval_service_level_traces,
@@ -15,7 +15,7 @@ from workbook.plotting.staffing import (
     plot_service_level_curve,
     service_level_curve_traces,
 )
-from workbook.staffing import StaffingParams, compute_staffing, plan_day
+from workbook.models.responsiveness.staffing import StaffingParams, compute_staffing, plan_day
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from workbook.plotting.word_of_mouth import (
     word_of_mouth_reach_traces,
     word_of_mouth_value_traces,
 )
-from workbook.word_of_mouth import WordOfMouthParams, compute_word_of_mouth_range
+from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth_range
 
 BASE = compute_word_of_mouth_range(WordOfMouthParams())
 MOVED = compute_word_of_mouth_range(WordOfMouthParams(happy_share=0.4, social_amplification=3))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from workbook.paths import REPO_ROOT
+from workbook.core.paths import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

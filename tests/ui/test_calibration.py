@@ -7,8 +7,8 @@ import html
 
 import pytest
 
-from workbook.calibrate import CALIBRATED_FIELDS, RoiCalibration, calibrated_roi_params
-from workbook.roi import ServiceRoiParams, compute_service_roi
+from workbook.models.roi.calibrate import CALIBRATED_FIELDS, RoiCalibration, calibrated_roi_params
+from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
 from workbook.ui.calibration import CalibrationSwitch
 from workbook.ui.roi_app import RoiApp
 
@@ -86,7 +86,7 @@ def test_link_with_a_bad_switch_value_is_reported() -> None:
 
 def test_dashboard_and_notebook_agree_on_the_sample() -> None:
     """The same inputs give the same numbers in the dashboard and in a report run."""
-    from workbook.calibrate import roi_inputs_from_namespace
+    from workbook.models.roi.calibrate import roi_inputs_from_namespace
 
     app = RoiApp()
     assert app.calibration.select("data")

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from workbook.formatting import risk_kpi_text, roi_kpi_texts
-from workbook.paths import REPO_ROOT
-from workbook.roi import ServiceRoiParams, compute_service_roi
+from workbook.core.formatting import risk_kpi_text, roi_kpi_texts
+from workbook.core.paths import REPO_ROOT
+from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
 from workbook.ui.controls import nice_step
 from workbook.uncertainty import simulate_service_roi
 
@@ -100,7 +100,7 @@ def test_an_impossible_combination_greys_out_kpis_with_a_message(page, dashboard
 
 
 def test_responsiveness_page_sizes_agents_live(page, dashboard_server) -> None:
-    from workbook.staffing import StaffingParams, compute_staffing
+    from workbook.models.responsiveness.staffing import StaffingParams, compute_staffing
     from workbook.ui.responsiveness_app import staffing_kpi_texts
 
     open_url = dashboard_server + "/voila/render/responsiveness.ipynb?calls_per_hour=300"
@@ -120,8 +120,8 @@ def test_responsiveness_page_sizes_agents_live(page, dashboard_server) -> None:
 
 def test_measured_from_my_data_switch_shows_the_calibrated_numbers(page, dashboard_server) -> None:
     """The switch in the page gives the numbers a report run with assumptions_from=data gives
-    (tests/test_calibrate.py checks the report run against the same package call)."""
-    from workbook.calibrate import calibrate_from_path, calibrated_roi_params
+    (tests/models/roi/test_calibrate.py checks the report run against the same package call)."""
+    from workbook.models.roi.calibrate import calibrate_from_path, calibrated_roi_params
 
     measured = roi_kpi_texts(compute_service_roi(calibrated_roi_params(
         {}, calibrate_from_path(None))))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from workbook.data.load import CustomerData, load_customer_data
-from workbook.loyalty import STAGES, LadderParams, LadderResult, compute_ladder
+from workbook.models.loyalty.ladder import STAGES, LadderParams, LadderResult, compute_ladder
 from workbook.ui.loyalty_app import (
     LoyaltyApp,
     as_of_options,

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from workbook.complaints import compute_complaint_recovery
-from workbook.formatting import format_money
-from workbook.recovery import RecoveryParams
+from workbook.models.recovery.complaints import compute_complaint_recovery
+from workbook.core.formatting import format_money
+from workbook.models.recovery.combined import RecoveryParams
 from workbook.ui.recovery_app import (
     KPI_LABELS,
     RecoveryApp,

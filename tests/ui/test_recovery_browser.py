@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from workbook.recovery import RecoveryParams
-from workbook.registry import get_assumption
+from workbook.models.recovery.combined import RecoveryParams
+from workbook.core.registry import get_assumption
 from workbook.ui.controls import nice_step
 from workbook.ui.recovery_app import compute_recovery_results, recovery_kpi_texts
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from workbook.staffing import StaffingParams, compute_staffing
+from workbook.models.responsiveness.staffing import StaffingParams, compute_staffing
 from workbook.ui import ResponsivenessApp
 from workbook.ui.responsiveness_app import staffing_kpi_texts
 

@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.batch import run_batch
-from workbook.paths import NOTEBOOKS
-from workbook.scenarios import (
+from workbook.run.batch import run_batch
+from workbook.core.paths import NOTEBOOKS
+from workbook.run.scenarios import (
     MAX_NAME_LENGTH,
     SCENARIOS_DIR,
     ScenarioError,

@@ -14,10 +14,10 @@ import re
 import pandas as pd
 import pytest
 
-from workbook.clv import ClvParams, ClvResult, compute_customer_value, value_by_stage
-from workbook.customers import summary_expr
+from workbook.models.value import ClvParams, ClvResult, compute_customer_value, value_by_stage
+from workbook.data.summary import summary_expr
 from workbook.data.load import CustomerData, fetch_frame, load_customer_data
-from workbook.loyalty import STAGE_LABELS, LadderParams, compute_ladder
+from workbook.models.loyalty.ladder import STAGE_LABELS, LadderParams, compute_ladder
 from workbook.ui.loyalty_app import TAB_TITLES, LoyaltyApp
 from workbook.ui.upload import UploadedFile
 from workbook.ui.value_tab import (
@@ -27,7 +27,7 @@ from workbook.ui.value_tab import (
     value_kpi_texts,
     winback_list_link,
 )
-from workbook.winback import WinbackParams, compute_winback_campaign
+from workbook.models.value.winback import WinbackParams, compute_winback_campaign
 
 NO_REPEAT_BUYERS = b"customer_id,date,amount\n" + b"".join(
     f"K{i:02d},2024-{1 + i % 9:02d}-{10 + i % 9},{10 + i}\n".encode() for i in range(30))
@@ -45,7 +45,7 @@ def value_kpis(app: LoyaltyApp) -> dict[str, str]:
 
 
 def summary_of(data: CustomerData, day: dt.date) -> pd.DataFrame:
-    """The summary as :func:`workbook.calibrate.calibrate_service_roi` computes it."""
+    """The summary as :func:`workbook.models.roi.calibrate.calibrate_service_roi` computes it."""
     frame = fetch_frame(summary_expr(data.transactions, day)).set_index("customer_id")
     return frame.sort_index()[["frequency", "recency", "T", "monetary_value"]]
 

@@ -101,7 +101,7 @@ def parse_as_of(value: dt.date | str | None, name: str = "as_of") -> dt.date | N
 
     Raises
     ------
-    workbook.validation.ParameterError
+    workbook.core.validation.ParameterError
         Naming ``name`` when the text is not an ISO date.
 
     Examples
@@ -111,7 +111,7 @@ def parse_as_of(value: dt.date | str | None, name: str = "as_of") -> dt.date | N
     >>> parse_as_of("") is None
     True
     """
-    from workbook.validation import ParameterError
+    from workbook.core.validation import ParameterError
 
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -344,7 +344,7 @@ def load_table(
         Missing or misnamed column, empty value in a required column, unparseable date (with
         its line), non-numeric amount, negative amount on a row that is not a refund, a date
         after the as-of date, an empty file, a wrong delimiter or encoding.
-    workbook.validation.ParameterError
+    workbook.core.validation.ParameterError
         For an unknown ``kind`` or a column map naming a column the schema does not have.
     """
     schema = get_schema(kind)
@@ -429,7 +429,7 @@ def load_customer_data(
     Returns
     -------
     CustomerData
-        The tables on one DuckDB connection, ready for :mod:`workbook.loyalty`.
+        The tables on one DuckDB connection, ready for :mod:`workbook.models.loyalty.ladder`.
 
     Raises
     ------

@@ -37,8 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from workbook.atomic import atomic_write_text
-from workbook.paths import SAMPLES
+from workbook.core.atomic import atomic_write_text
+from workbook.core.paths import SAMPLES
 
 __all__ = [
     "SAMPLE_KINDS",

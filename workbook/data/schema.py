@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
-from workbook.validation import ParameterError
+from workbook.core.validation import ParameterError
 
 __all__ = [
     "COMPLAINTS",
     "CUSTOMERS",
     "ColumnSpec",
+    "HISTORY_COLUMNS",
     "PROSPECTS",
     "SCHEMAS",
     "SUPPORT_CONTACTS",
@@ -34,6 +35,12 @@ __all__ = [
     "parse_column_map",
     "suggest_column",
 ]
+
+HISTORY_COLUMNS: tuple[str, ...] = ("frequency", "recency", "T", "monetary_value")
+"""A customer's purchase history as the lifetime-value models read it (pymc-marketing's and
+lifetimes' vocabulary): repeat purchase days, age at the last one and at the end of the data
+(days), mean spend per repeat purchase. The full per-customer summary
+(:data:`workbook.data.summary.SUMMARY_COLUMNS`) starts with these."""
 
 ValueKind = Literal["id", "date", "amount", "count", "flag", "text"]
 """How a column is parsed and checked.

@@ -16,7 +16,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbook.formatting import format_money, format_percent
+from workbook.core.formatting import format_money, format_percent
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
 
 __all__ = [

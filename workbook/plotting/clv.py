@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbook.clv.value import ClvResult, probability_alive_matrix
-from workbook.formatting import format_money
-from workbook.loyalty import STAGE_LABELS
+from workbook.models.value.lifetime_value import ClvResult, probability_alive_matrix
+from workbook.core.formatting import format_money
+from workbook.models.loyalty.ladder import STAGE_LABELS
 from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 
 __all__ = [
@@ -101,7 +101,7 @@ def plot_alive_matrix(result: ClvResult, max_frequency: int | None = None) -> go
 
 
 def value_at_risk_traces(table: pd.DataFrame) -> Traces:
-    """Data of :func:`plot_value_at_risk` from :func:`workbook.clv.value_by_stage`."""
+    """Data of :func:`plot_value_at_risk` from :func:`workbook.models.value.value_by_stage`."""
     labels = [STAGE_LABELS.get(str(s), str(s)) for s in table.index]
     kept, risk = table["clv"].to_numpy(), table["value_at_risk"].to_numpy()
     return {

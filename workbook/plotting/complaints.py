@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from workbook.complaints import CaptureLever, ComplaintResult
-from workbook.formatting import format_money, format_percent
+from workbook.models.recovery.complaints import CaptureLever, ComplaintResult
+from workbook.core.formatting import format_money, format_percent
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
 from workbook.plotting.uncertainty import histogram_data
 from workbook.uncertainty.recovery import RecoverySimulation
@@ -97,7 +97,7 @@ def plot_capture_lever(lever: CaptureLever) -> go.Figure:
 
     Four traces: value kept, handling cost (negative), net value, and a marker at the current
     capture share. Net value is a straight line through 0: its slope is the worth of hearing
-    one more complaint (:attr:`~workbook.complaints.ComplaintResult.capture_point_value`).
+    one more complaint (:attr:`~workbook.models.recovery.complaints.ComplaintResult.capture_point_value`).
     """
     traces = capture_lever_traces(lever)
     kept, cost, net, now = traces["data"]

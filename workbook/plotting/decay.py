@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from workbook.plotting.style import Traces, layout
-from workbook.decay import DecayResult, quality_path
-from workbook.formatting import format_money, format_percent
+from workbook.models.quality.decay import DecayResult, quality_path
+from workbook.core.formatting import format_money, format_percent
 
 __all__ = [
     "decay_path_traces",
@@ -48,7 +48,7 @@ def plot_decay_path(result: DecayResult) -> go.Figure:
     """Quality over time with the maintenance spend and with none, and the long-run level.
 
     Three traces: with maintenance, without, and the level the maintenance holds in the long
-    run (:attr:`workbook.decay.DecayParams.long_run_quality`).
+    run (:attr:`workbook.models.quality.decay.DecayParams.long_run_quality`).
     """
     traces = decay_path_traces(result)
     kept, left, settle = traces["data"]
@@ -87,7 +87,7 @@ def plot_maintenance_npv(result: DecayResult) -> go.Figure:
     """NPV of the quality kept, net of maintenance, against the yearly maintenance spend.
 
     Three traces: the curve, the chosen spend, and the spend that maximises the NPV
-    (:func:`workbook.decay.optimal_maintenance`).
+    (:func:`workbook.models.quality.decay.optimal_maintenance`).
     """
     traces = maintenance_npv_traces(result)
     curve, chosen, best = traces["data"]

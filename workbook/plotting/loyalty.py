@@ -11,15 +11,15 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from workbook.formatting import format_percent
-from workbook.loyalty import (
+from workbook.core.formatting import format_percent
+from workbook.models.loyalty.ladder import (
     STAGE_LABELS,
     STAGES,
     LadderResult,
     TransitionResult,
     stage_move,
 )
-from workbook.pareto import ParetoResult
+from workbook.models.loyalty.pareto import ParetoResult
 from workbook.plotting.style import Traces, layout
 
 __all__ = [

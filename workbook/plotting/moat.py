@@ -10,8 +10,8 @@ import numpy as np
 import plotly.graph_objects as go
 
 from workbook.plotting.style import Traces, layout
-from workbook.formatting import format_money
-from workbook.moat import (
+from workbook.core.formatting import format_money
+from workbook.models.roi.moat import (
     ADVANTAGE_LABELS,
     ADVANTAGES,
     MoatResult,
@@ -49,7 +49,7 @@ def plot_moat(result: MoatResult) -> go.Figure:
     """Present value of each advantage until imitated, on a log scale, with its range.
 
     One bar trace (price cut, new product, service strategy); the error bars span the
-    registry range of each imitation time (:func:`workbook.moat.compute_moat`).
+    registry range of each imitation time (:func:`workbook.models.roi.moat.compute_moat`).
     """
     traces = moat_traces(result)
     figure = go.Figure(go.Bar(

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from workbook.formatting import format_money, format_months
+from workbook.core.formatting import format_money, format_months
 from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
-from workbook.roi import RoiResult
+from workbook.models.roi.service_roi import RoiResult
 
 __all__ = [
     "cumulative_cash_traces",
@@ -88,7 +88,7 @@ def plot_cumulative_cash(result: RoiResult) -> go.Figure:
     """Cumulative cash by month, undiscounted and discounted, with the payback point.
 
     Yearly cash accrues evenly within each year (the payback convention of
-    :func:`workbook.finance.payback_months`), so the lines are straight between year ends.
+    :func:`workbook.core.finance.payback_months`), so the lines are straight between year ends.
     The third trace marks the payback month; it is empty when there is no payback in the
     horizon.
     """
@@ -125,7 +125,7 @@ def plot_lifetime_value(result: RoiResult) -> go.Figure:
     """Lifetime value of a customer before and after the programme.
 
     Bars: before; the average customer after; a customer who gets excellent service. See
-    :func:`workbook.roi.customer_lifetime_value`.
+    :func:`workbook.models.roi.service_roi.customer_lifetime_value`.
     """
     traces = lifetime_value_traces(result)
     figure = go.Figure(

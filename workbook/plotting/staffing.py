@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from workbook.formatting import format_percent
+from workbook.core.formatting import format_percent
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
-from workbook.staffing import DayPlanResult, StaffingResult
+from workbook.models.responsiveness.staffing import DayPlanResult, StaffingResult
 
 __all__ = [
     "day_plan_traces",

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from numpy.typing import NDArray
 from plotly.subplots import make_subplots
 
-from workbook.formatting import format_money, format_percent
+from workbook.core.formatting import format_money, format_percent
 from workbook.uncertainty import BreakEvenMap, RoiSimulation, Spider, Tornado
 from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 from workbook.uncertainty.simulation import HEADLINE_PERCENTILES, percentile

@@ -9,11 +9,11 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from workbook.formatting import format_money
-from workbook.loyalty import STAGE_LABELS
+from workbook.core.formatting import format_money
+from workbook.models.loyalty.ladder import STAGE_LABELS
 from workbook.plotting.loyalty import STAGE_COLORS
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
-from workbook.winback import WinbackResult
+from workbook.models.value.winback import WinbackResult
 
 __all__ = [
     "campaign_curve_traces",

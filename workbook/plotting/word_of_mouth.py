@@ -1,7 +1,7 @@
 """Charts of word of mouth: reach and value, with the low–high band of the source ranges.
 
 Pairs as everywhere (:mod:`workbook.plotting.roi`). Both charts take a
-:class:`~workbook.word_of_mouth.WordOfMouthRange`, so the band of the source ranges ("3–5",
+:class:`~workbook.models.recovery.word_of_mouth.WordOfMouthRange`, so the band of the source ranges ("3–5",
 "10–15") is always drawn beside the value at the midpoint.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from workbook.formatting import format_money
+from workbook.core.formatting import format_money
 from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
-from workbook.word_of_mouth import WordOfMouthRange
+from workbook.models.recovery.word_of_mouth import WordOfMouthRange
 
 __all__ = [
     "plot_word_of_mouth_reach",
@@ -89,7 +89,7 @@ def plot_word_of_mouth_value(spread: WordOfMouthRange) -> go.Figure:
     """Discounted margin of the customers won, lost and net, with the range band.
 
     One bar trace; the error bars run from the pessimistic to the optimistic case of the
-    source ranges (:func:`~workbook.word_of_mouth.compute_word_of_mouth_range`).
+    source ranges (:func:`~workbook.models.recovery.word_of_mouth.compute_word_of_mouth_range`).
     """
     traces = word_of_mouth_value_traces(spread)
     figure = go.Figure(go.Bar(x=list(_VALUE_BARS), marker_color=[GAIN, LOSS, TOTAL],

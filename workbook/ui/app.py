@@ -20,11 +20,11 @@ from urllib.parse import parse_qsl
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from workbook.parameters import build_params, field_assumption
-from workbook.registry import assumptions_table
+from workbook.core.parameters import build_params, field_assumption
+from workbook.core.registry import assumptions_table
 from workbook.ui.assets import figure_widget
 from workbook.ui.controls import assumption_slider, source_badge
-from workbook.validation import ParameterError
+from workbook.core.validation import ParameterError
 
 __all__ = ["CSS", "ModelApp", "chart", "kpi_html", "parse_query", "running_loop",
            "update_figures"]
@@ -71,7 +71,7 @@ def parse_query(query: str | None, params_type: type) -> tuple[dict[str, str], l
 
     Examples
     --------
-    >>> from workbook.roi import ServiceRoiParams
+    >>> from workbook.models.roi.service_roi import ServiceRoiParams
     >>> parse_query("spend_uplift_rate=0.12&colour=red", ServiceRoiParams)
     ({'spend_uplift_rate': '0.12'}, ["Ignored 'colour' in the link: not a parameter of this dashboard."])
     """

@@ -1,7 +1,7 @@
 """The "registry defaults / measured from my data" switch of the service-ROI dashboard.
 
 With "measured", the customers, spend and retention sliders move to the values measured from
-the transactions by :func:`workbook.calibrate.calibrate_from_path` (the sample business, or the
+the transactions by :func:`workbook.models.roi.calibrate.calibrate_from_path` (the sample business, or the
 file ``workbook dashboard --transactions PATH`` names), and their source badges say so. The
 numbers equal those of the ROI notebook run with ``assumptions_from="data"`` on the same file.
 """
@@ -16,8 +16,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.calibrate import CALIBRATED_FIELDS, RoiCalibration, calibrate_from_path
-from workbook.parameters import field_assumption
+from workbook.models.roi.calibrate import CALIBRATED_FIELDS, RoiCalibration, calibrate_from_path
+from workbook.core.parameters import field_assumption
 from workbook.ui.controls import source_text
 
 __all__ = ["DATA_ENV", "CalibrationSwitch"]
@@ -47,7 +47,7 @@ class CalibrationSwitch:
     data_path
         Transactions to measure from; ``None`` reads :data:`DATA_ENV`, then the sample data.
     measure
-        The measuring function (tests pass a fake); :func:`workbook.calibrate.calibrate_from_path`.
+        The measuring function (tests pass a fake); :func:`workbook.models.roi.calibrate.calibrate_from_path`.
     """
 
     def __init__(self, app: Any, data_path: str | None = None,

@@ -10,8 +10,8 @@ import math
 
 import ipywidgets as widgets
 
-from workbook.formatting import format_money, format_percent
-from workbook.registry import Assumption
+from workbook.core.formatting import format_money, format_percent
+from workbook.core.registry import Assumption
 
 __all__ = ["assumption_slider", "nice_step", "source_text"]
 

@@ -1,6 +1,6 @@
 """A download link for a table, as the dashboards offer them: a spreadsheet-safe CSV in the page.
 
-The CSV (:func:`workbook.export.to_safe_csv`: text cells a spreadsheet would run as formulas
+The CSV (:func:`workbook.run.export.to_safe_csv`: text cells a spreadsheet would run as formulas
 are escaped) travels in a ``data:`` URI, so no file is written on the server. Above
 :data:`DOWNLOAD_LIMIT_BYTES` the link is replaced by a note pointing to the notebook.
 """
@@ -12,7 +12,7 @@ import html
 
 import pandas as pd
 
-from workbook.export import to_safe_csv
+from workbook.run.export import to_safe_csv
 
 __all__ = ["DOWNLOAD_LIMIT_BYTES", "csv_download_link"]
 

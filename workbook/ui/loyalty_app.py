@@ -2,15 +2,15 @@
 
 Data: the sample business (default) or the user's transactions CSV (and optionally customers
 CSV), uploaded in the page (:mod:`workbook.ui.upload`). Controls: the as-of month and the
-ladder thresholds (registry sliders, :class:`workbook.loyalty.LadderParams`). Shown: KPI cards,
+ladder thresholds (registry sliders, :class:`workbook.models.loyalty.ladder.LadderParams`). Shown: KPI cards,
 the stage funnel, the Sankey of moves since the previous period, the Lorenz curve, a stage
 table and a link downloading the stage of every person as spreadsheet-safe CSV
-(:func:`workbook.export.to_safe_csv`). A second tab, "Customer value"
+(:func:`workbook.run.export.to_safe_csv`). A second tab, "Customer value"
 (:mod:`workbook.ui.value_tab`), shows lifetime value, probability alive, value at risk by stage
 and the win-back campaign on the same data and date.
 
 Speed: the per-person features are one engine query per (as-of date, period length), kept on
-the data (:func:`workbook.loyalty.compute_features`); a threshold move re-applies the rules to
+the data (:func:`workbook.models.loyalty.ladder.compute_features`); a threshold move re-applies the rules to
 them (milliseconds) and updates the charts in place. The download link (the whole stage list)
 follows in the next turn of the kernel's event loop, so the charts never wait for it. The
 customer-value tab is computed only when first opened; once opened, a data or date change
@@ -38,15 +38,15 @@ from workbook.data.load import (
     parse_as_of,
 )
 from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
-from workbook.formatting import format_money, format_percent
-from workbook.loyalty import (
+from workbook.core.formatting import format_money, format_percent
+from workbook.models.loyalty.ladder import (
     STAGE_LABELS,
     STAGES,
     LadderParams,
     LadderResult,
     compute_ladder,
 )
-from workbook.parameters import field_assumption
+from workbook.core.parameters import field_assumption
 from workbook.plotting.loyalty import (
     funnel_traces,
     lorenz_traces,
@@ -65,7 +65,7 @@ from workbook.ui.upload import (
     too_large_text,
 )
 from workbook.ui.value_tab import ValueTab
-from workbook.validation import ParameterError
+from workbook.core.validation import ParameterError
 
 __all__ = [
     "DOWNLOAD_LIMIT_BYTES",

@@ -1,6 +1,6 @@
 """The complaints and word-of-mouth dashboard: hunt for complaints, and what people hear.
 
-Sliders over :class:`workbook.recovery.RecoveryParams` (both models' inputs, each once) drive
+Sliders over :class:`workbook.models.recovery.combined.RecoveryParams` (both models' inputs, each once) drive
 KPI cards and live charts: where a year's customers with a problem go, what hearing one more
 complaint is worth, the reach and value of word of mouth over the source ranges, and a
 Monte Carlo of each model's net value. ``dashboards/word-of-mouth.ipynb`` only shows it.
@@ -13,13 +13,13 @@ from typing import ClassVar
 
 import ipywidgets as widgets
 
-from workbook.complaints import (
+from workbook.models.recovery.complaints import (
     CaptureLever,
     ComplaintResult,
     compute_capture_lever,
     compute_complaint_recovery,
 )
-from workbook.formatting import format_money, format_percent
+from workbook.core.formatting import format_money, format_percent
 from workbook.plotting.complaints import (
     capture_lever_traces,
     complaint_flow_traces,
@@ -34,7 +34,7 @@ from workbook.plotting.word_of_mouth import (
     word_of_mouth_reach_traces,
     word_of_mouth_value_traces,
 )
-from workbook.recovery import RecoveryParams
+from workbook.models.recovery.combined import RecoveryParams
 from workbook.ui.app import Chart, ModelApp, chart, update_figures
 from workbook.uncertainty import UncertaintyParams
 from workbook.uncertainty.recovery import (
@@ -42,7 +42,7 @@ from workbook.uncertainty.recovery import (
     simulate_complaint_recovery,
     simulate_word_of_mouth,
 )
-from workbook.word_of_mouth import WordOfMouthRange, compute_word_of_mouth_range
+from workbook.models.recovery.word_of_mouth import WordOfMouthRange, compute_word_of_mouth_range
 
 __all__ = ["RecoveryApp", "RecoveryResults", "compute_recovery_results", "recovery_kpi_texts"]
 

@@ -1,9 +1,9 @@
 """The responsiveness and service-quality dashboard: answer by the 4th ring, and how good it is.
 
 Staffing sliders (calls per hour, handle time, rings, target) drive the agents needed and the
-service-level curve live (Erlang C, :mod:`workbook.staffing`); below, the sample survey's nine
+service-level curve live (Erlang C, :mod:`workbook.models.responsiveness.staffing`); below, the sample survey's nine
 relationship qualities (expectation vs perception) and Drucker's four levels
-(:mod:`workbook.quality`, :mod:`workbook.drucker`). ``dashboards/responsiveness.ipynb`` only
+(:mod:`workbook.models.quality.relationship`, :mod:`workbook.models.quality.drucker`). ``dashboards/responsiveness.ipynb`` only
 shows it.
 """
 
@@ -15,12 +15,12 @@ from typing import ClassVar
 import ipywidgets as widgets
 import pandas as pd
 
-from workbook.drucker import level_shares, respondent_levels
-from workbook.formatting import format_percent
+from workbook.models.quality.drucker import level_shares, respondent_levels
+from workbook.core.formatting import format_percent
 from workbook.plotting.quality import plot_drucker_mix, plot_quality_radar
 from workbook.plotting.staffing import plot_service_level_curve, service_level_curve_traces
-from workbook.quality import SAMPLE_SURVEY, gap_scores, load_survey
-from workbook.staffing import StaffingParams, StaffingResult, compute_staffing
+from workbook.models.quality.relationship import SAMPLE_SURVEY, gap_scores, load_survey
+from workbook.models.responsiveness.staffing import StaffingParams, StaffingResult, compute_staffing
 from workbook.ui.app import Chart, ModelApp, chart, update_figures
 
 __all__ = ["ResponsivenessApp", "staffing_kpi_texts"]
@@ -50,7 +50,7 @@ class ResponsivenessApp(ModelApp):
     params
         Starting staffing values; registry defaults when omitted.
     survey_path
-        A survey file (see :mod:`workbook.quality`); the sample survey when omitted.
+        A survey file (see :mod:`workbook.models.quality.relationship`); the sample survey when omitted.
     """
 
     params_type: ClassVar[type] = StaffingParams

@@ -13,8 +13,8 @@ from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as widgets
 
-from workbook.formatting import format_money, risk_kpi_text, roi_kpi_texts
-from workbook.parameters import field_assumption
+from workbook.core.formatting import format_money, risk_kpi_text, roi_kpi_texts
+from workbook.core.parameters import field_assumption
 from workbook.plotting.roi import (
     cumulative_cash_traces,
     plot_cumulative_cash,
@@ -22,7 +22,7 @@ from workbook.plotting.roi import (
     value_drivers_traces,
 )
 from workbook.plotting.uncertainty import plot_risk_panel, risk_panel_traces
-from workbook.roi import RoiResult, ServiceRoiParams, compute_service_roi
+from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi
 from workbook.ui.app import Chart, ModelApp, chart, running_loop, update_figures
 from workbook.ui.calibration import CalibrationSwitch
 from workbook.ui.controls import source_text

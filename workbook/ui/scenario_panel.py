@@ -19,8 +19,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.parameters import build_params
-from workbook.scenarios import (
+from workbook.core.parameters import build_params
+from workbook.run.scenarios import (
     SCENARIOS_DIR,
     ScenarioError,
     ScenarioExists,
@@ -30,7 +30,7 @@ from workbook.scenarios import (
     scenario_file,
 )
 from workbook.ui.app import ModelApp
-from workbook.validation import ParameterError
+from workbook.core.validation import ParameterError
 
 __all__ = ["REPLACE_LABEL", "SAVE_LABEL", "ScenarioPanel"]
 

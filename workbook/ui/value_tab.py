@@ -2,17 +2,17 @@
 
 On the loyalty dashboard's data and as-of date (:class:`workbook.ui.loyalty_app.LoyaltyApp`),
 the per-customer summary already on the ladder snapshot (frequency, recency, ``T``, monetary
-value: :func:`workbook.loyalty.compute_ladder`) is fitted with BG/NBD and Gamma-Gamma
-(:func:`workbook.clv.compute_customer_value`). Shown: KPI cards, the lifetime-value
+value: :func:`workbook.models.loyalty.ladder.compute_ladder`) is fitted with BG/NBD and Gamma-Gamma
+(:func:`workbook.models.value.compute_customer_value`). Shown: KPI cards, the lifetime-value
 distribution, the probability-alive matrix, value at risk per ladder stage, and the win-back
-campaign (:func:`workbook.winback.compute_winback_campaign`): its top 20 as a table and the
-whole list as a spreadsheet-safe CSV link (:func:`workbook.export.to_safe_csv`).
+campaign (:func:`workbook.models.value.winback.compute_winback_campaign`): its top 20 as a table and the
+whole list as a spreadsheet-safe CSV link (:func:`workbook.run.export.to_safe_csv`).
 
 Speed: the fit (about 0.1 s on the sample) runs only when the data or the date changes (or
 the ladder's gross margin, which lifetime value shares); a ladder threshold move only regroups
 by stage (when the tab is next shown); a win-back slider recomputes the campaign from the
 fitted values (milliseconds). A model that cannot be fitted
-(:class:`workbook.clv.ClvError`, e.g. no repeat buyers) is said in the tab, never as a
+(:class:`workbook.models.value.ClvError`, e.g. no repeat buyers) is said in the tab, never as a
 traceback.
 """
 
@@ -26,11 +26,11 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from workbook.clv import ClvError, ClvParams, ClvResult, compute_customer_value, value_by_stage
+from workbook.models.value import ClvError, ClvParams, ClvResult, compute_customer_value, value_by_stage
 from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
-from workbook.formatting import format_money, format_percent
-from workbook.loyalty import STAGE_LABELS, LadderResult
-from workbook.parameters import build_params, field_assumption
+from workbook.core.formatting import format_money, format_percent
+from workbook.models.loyalty.ladder import STAGE_LABELS, LadderResult
+from workbook.core.parameters import build_params, field_assumption
 from workbook.plotting.clv import (
     alive_matrix_traces,
     clv_distribution_traces,
@@ -42,8 +42,8 @@ from workbook.plotting.clv import (
 from workbook.plotting.winback import campaign_curve_traces, plot_campaign_curve
 from workbook.ui.app import Chart, chart, kpi_html, running_loop, update_figures
 from workbook.ui.controls import assumption_slider, source_badge
-from workbook.validation import ParameterError
-from workbook.winback import WinbackParams, WinbackResult, compute_winback_campaign
+from workbook.core.validation import ParameterError
+from workbook.models.value.winback import WinbackParams, WinbackResult, compute_winback_campaign
 
 __all__ = [
     "FITTING_TEXT",
@@ -67,7 +67,7 @@ TOP_CANDIDATES = 20
 """Win-back candidates shown in the table (the download holds them all)."""
 
 WINBACK_SLIDERS = ("alive_threshold", "cost_per_contact", "new_customer_conversion_rate")
-"""Fields of :class:`workbook.winback.WinbackParams` with a slider in the tab."""
+"""Fields of :class:`workbook.models.value.winback.WinbackParams` with a slider in the tab."""
 
 VALUE_KPI_LABELS = {
     "expected-alive": ("Customers still alive", "expected: probabilities alive summed"),
@@ -88,7 +88,7 @@ WINBACK_LIST_COLUMNS = ("rank", "customer_id", "stage", "stage_label", "ladder_l
 def customer_summary(ladder: LadderResult) -> pd.DataFrame:
     """The per-customer summary of everyone who has bought, from the ladder's snapshot.
 
-    The snapshot carries :func:`workbook.customers.summary_expr`'s columns as of the ladder's
+    The snapshot carries :func:`workbook.data.summary.summary_expr`'s columns as of the ladder's
     date; prospects (no purchase) are left out, as the purchase models need one.
     """
     snapshot = ladder.snapshot
@@ -102,7 +102,7 @@ def value_kpi_texts(value: ClvResult, campaign: WinbackResult) -> dict[str, str]
     Examples
     --------
     >>> from workbook.data.load import load_customer_data
-    >>> from workbook.loyalty import compute_ladder
+    >>> from workbook.models.loyalty.ladder import compute_ladder
     >>> value = compute_customer_value(customer_summary(compute_ladder(load_customer_data())))
     >>> value_kpi_texts(value, compute_winback_campaign(value))["expected-alive"]
     '1,789'
@@ -169,7 +169,7 @@ class ValueTab:
         Starting win-back inputs; registry defaults when omitted.
     clv_params
         Discount rate and horizon of the lifetime value; registry defaults when omitted. The
-        gross margin is the ladder's (:attr:`workbook.loyalty.LadderParams.gross_margin_rate`),
+        gross margin is the ladder's (:attr:`workbook.models.loyalty.ladder.LadderParams.gross_margin_rate`),
         so both tabs count margin alike.
     defer_download
         On a win-back slider move, rebuild the download link in the next turn of the kernel's
@@ -179,7 +179,7 @@ class ValueTab:
     Examples
     --------
     >>> from workbook.data.load import load_customer_data
-    >>> from workbook.loyalty import compute_ladder
+    >>> from workbook.models.loyalty.ladder import compute_ladder
     >>> data = load_customer_data()
     >>> tab = ValueTab()
     >>> tab.update(compute_ladder(data), data)

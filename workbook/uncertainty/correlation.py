@@ -15,7 +15,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from workbook.validation import ParameterError
+from workbook.core.validation import ParameterError
 
 __all__ = ["correlate_uniforms", "normal_correlation_for_rank", "rank_correlation"]
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from workbook.parameters import assumed
-from workbook.validation import ParameterError, require_number
+from workbook.core.parameters import assumed
+from workbook.core.validation import ParameterError, require_number
 
 __all__ = ["DISTRIBUTION_KINDS", "InputDistribution"]
 

@@ -1,7 +1,7 @@
 """Which inputs are uncertain, over which range, and their seeded draws.
 
 Every registry-backed field of a model's parameters has a plausible range (``low``–``high`` in
-:mod:`workbook.registry`). :class:`UncertaintyParams` says how a simulation or a sensitivity
+:mod:`workbook.core.registry`). :class:`UncertaintyParams` says how a simulation or a sensitivity
 chart uses it: the distribution (PERT or triangular, mode at the field's current value), which
 fields stay fixed, how far each range is widened, and whether the two service-quality effects
 move together.
@@ -30,12 +30,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from workbook.parameters import assumed, field_types
-from workbook.registry import get_assumption
-from workbook.roi import ServiceRoiParams
+from workbook.core.parameters import assumed, field_types
+from workbook.core.registry import get_assumption
+from workbook.models.roi.service_roi import ServiceRoiParams
 from workbook.uncertainty.correlation import correlate_uniforms
 from workbook.uncertainty.distributions import DISTRIBUTION_KINDS, InputDistribution
-from workbook.validation import ParameterError, require_integer, require_number
+from workbook.core.validation import ParameterError, require_integer, require_number
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -62,7 +62,7 @@ SERVICE_ROI_FIXED: frozenset[str] = frozenset({
     "retention_cost_per_customer", "upfront_investment", "annual_service_cost",
     "horizon_years", "discount_rate",
 })
-"""Fields of :class:`~workbook.roi.ServiceRoiParams` held at their value unless released."""
+"""Fields of :class:`~workbook.models.roi.service_roi.ServiceRoiParams` held at their value unless released."""
 
 QUALITY_PAIR: tuple[str, str] = ("spend_uplift_rate", "retention_uplift_rate")
 """The two effects of service quality that :attr:`UncertaintyParams.correlate_quality` links."""
@@ -224,7 +224,7 @@ def accepted_bounds(params: Any, name: str) -> tuple[float, float]:
 
 
 def service_roi_bounds(params: ServiceRoiParams, name: str) -> tuple[float, float]:
-    """The values :class:`~workbook.roi.ServiceRoiParams` accepts for ``name``, the others fixed.
+    """The values :class:`~workbook.models.roi.service_roi.ServiceRoiParams` accepts for ``name``, the others fixed.
 
     Examples
     --------
@@ -274,7 +274,7 @@ def input_ranges(
     Parameters
     ----------
     params
-        A parameter object such as :class:`~workbook.roi.ServiceRoiParams`.
+        A parameter object such as :class:`~workbook.models.roi.service_roi.ServiceRoiParams`.
     uncertainty
         Ranges, widening and fixed fields; defaults when omitted.
     names

@@ -3,7 +3,7 @@
 The draws come from :func:`~workbook.uncertainty.inputs.sample_inputs` (registry ranges, PERT
 or triangular, mode at each value, seeded), and each model runs on all draws at once through
 the very lines its ``compute_*`` function runs on single numbers
-(:func:`workbook.complaints._outcomes`, :func:`workbook.word_of_mouth._outcomes`). So with
+(:func:`workbook.models.recovery.complaints._outcomes`, :func:`workbook.models.recovery.word_of_mouth._outcomes`). So with
 every range collapsed each draw equals the deterministic model exactly.
 
 **Fixed by default**: the business's own figures (customers, spend, margin, retention,
@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from workbook import complaints as _complaints
-from workbook import word_of_mouth as _word_of_mouth
-from workbook.complaints import (
+from workbook.models.recovery import complaints as _complaints
+from workbook.models.recovery import word_of_mouth as _word_of_mouth
+from workbook.models.recovery.complaints import (
     ComplaintParams,
     ComplaintResult,
     compute_complaint_recovery,
@@ -37,7 +37,7 @@ from workbook.uncertainty.inputs import (
     sample_inputs,
 )
 from workbook.uncertainty.simulation import HEADLINE_PERCENTILES, percentile
-from workbook.word_of_mouth import (
+from workbook.models.recovery.word_of_mouth import (
     WordOfMouthParams,
     WordOfMouthResult,
     compute_word_of_mouth,
@@ -57,14 +57,14 @@ _BUSINESS = frozenset({"customers", "annual_spend_per_customer", "gross_margin_r
                        "annual_retention_rate", "horizon_years", "discount_rate"})
 
 COMPLAINT_FIXED: frozenset[str] = _BUSINESS | {"complaint_handling_cost"}
-"""Fields of :class:`~workbook.complaints.ComplaintParams` held at their value by default."""
+"""Fields of :class:`~workbook.models.recovery.complaints.ComplaintParams` held at their value by default."""
 
 WORD_OF_MOUTH_FIXED: frozenset[str] = _BUSINESS
-"""Fields of :class:`~workbook.word_of_mouth.WordOfMouthParams` held at their value by default."""
+"""Fields of :class:`~workbook.models.recovery.word_of_mouth.WordOfMouthParams` held at their value by default."""
 
 
 def complaint_bounds(params: ComplaintParams, name: str) -> tuple[float, float]:
-    """The values :class:`~workbook.complaints.ComplaintParams` accepts for ``name``.
+    """The values :class:`~workbook.models.recovery.complaints.ComplaintParams` accepts for ``name``.
 
     Examples
     --------
@@ -76,7 +76,7 @@ def complaint_bounds(params: ComplaintParams, name: str) -> tuple[float, float]:
 
 
 def word_of_mouth_bounds(params: WordOfMouthParams, name: str) -> tuple[float, float]:
-    """The values :class:`~workbook.word_of_mouth.WordOfMouthParams` accepts for ``name``.
+    """The values :class:`~workbook.models.recovery.word_of_mouth.WordOfMouthParams` accepts for ``name``.
 
     Examples
     --------
@@ -186,7 +186,7 @@ def simulate_complaint_recovery(
     draws: int | None = None,
     seed: int | None = None,
 ) -> RecoverySimulation:
-    """Monte Carlo of :func:`~workbook.complaints.compute_complaint_recovery`.
+    """Monte Carlo of :func:`~workbook.models.recovery.complaints.compute_complaint_recovery`.
 
     Parameters
     ----------
@@ -201,7 +201,7 @@ def simulate_complaint_recovery(
     Notes
     -----
     Draws as :func:`~workbook.uncertainty.inputs.sample_inputs` makes them; the model as
-    :func:`~workbook.complaints.compute_complaint_recovery` computes it, vectorised. No joint
+    :func:`~workbook.models.recovery.complaints.compute_complaint_recovery` computes it, vectorised. No joint
     limit is needed: every input may take any value in its own range.
 
     Examples
@@ -234,7 +234,7 @@ def simulate_word_of_mouth(
     draws: int | None = None,
     seed: int | None = None,
 ) -> RecoverySimulation:
-    """Monte Carlo of :func:`~workbook.word_of_mouth.compute_word_of_mouth`.
+    """Monte Carlo of :func:`~workbook.models.recovery.word_of_mouth.compute_word_of_mouth`.
 
     Parameters and defaults as :func:`simulate_complaint_recovery`, with
     :data:`WORD_OF_MOUTH_FIXED` fixed by default. People told are drawn over their source
@@ -243,7 +243,7 @@ def simulate_word_of_mouth(
     Notes
     -----
     Where both shares vary, a draw's ``unhappy_share`` is cut to ``1 - happy_share`` (the
-    limit :class:`~workbook.word_of_mouth.WordOfMouthParams` enforces). The circle of
+    limit :class:`~workbook.models.recovery.word_of_mouth.WordOfMouthParams` enforces). The circle of
     influence is a whole number of people, so its draws are rounded.
 
     Examples

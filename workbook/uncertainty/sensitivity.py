@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from workbook.roi import ServiceRoiParams, _outcomes, compute_service_roi
+from workbook.models.roi.service_roi import ServiceRoiParams, _outcomes, compute_service_roi
 from workbook.uncertainty.inputs import InputRange, UncertaintyParams, input_ranges
-from workbook.validation import ParameterError, require_integer
+from workbook.core.validation import ParameterError, require_integer
 
 __all__ = [
     "BreakEvenMap",

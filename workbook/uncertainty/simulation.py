@@ -2,7 +2,7 @@
 
 :func:`simulate_service_roi` draws every uncertain input (:mod:`workbook.uncertainty.inputs`)
 and runs the service-ROI model on all draws at once, through the very lines that
-:func:`workbook.roi.compute_service_roi` runs on single numbers. So when every range collapses
+:func:`workbook.models.roi.service_roi.compute_service_roi` runs on single numbers. So when every range collapses
 to its value, each draw equals the deterministic model exactly, by construction.
 """
 
@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from workbook.roi import RoiResult, ServiceRoiParams, _outcomes, compute_service_roi
+from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, _outcomes, compute_service_roi
 from workbook.uncertainty.inputs import _MAX_RETENTION, UncertaintyParams, sample_inputs
 
 __all__ = [
@@ -97,7 +97,7 @@ class RoiSimulation:
     params, uncertainty
         The inputs: values (the modes) and how they vary.
     base
-        The deterministic model at the values, :func:`~workbook.roi.compute_service_roi`.
+        The deterministic model at the values, :func:`~workbook.models.roi.service_roi.compute_service_roi`.
     inputs
         The draws of each uncertain input, shape ``(draws,)``.
     npv, roi, payback_months
@@ -188,7 +188,7 @@ def _within_joint_limits(values: dict[str, Any]) -> dict[str, Any]:
 def simulate_service_roi(
     params: ServiceRoiParams | None = None, uncertainty: UncertaintyParams | None = None
 ) -> RoiSimulation:
-    """Monte Carlo of :func:`~workbook.roi.compute_service_roi` over the uncertain inputs.
+    """Monte Carlo of :func:`~workbook.models.roi.service_roi.compute_service_roi` over the uncertain inputs.
 
     Parameters
     ----------
@@ -205,12 +205,12 @@ def simulate_service_roi(
 
     Notes
     -----
-    Every draw runs the model of :func:`~workbook.roi.compute_service_roi` (same formulas,
+    Every draw runs the model of :func:`~workbook.models.roi.service_roi.compute_service_roi` (same formulas,
     same timing: investment today, yearly cash at each year end, payback with cash accruing
     evenly through the year), vectorised over the draws. Inputs that do not vary stay plain
     numbers, so with every range collapsed (``widen_factor=0``, or all fields fixed) each draw
     *is* the deterministic result. Where both retention and its uplift vary, a draw's uplift
-    is cut to ``0.99 - retention`` (the limit :class:`~workbook.roi.ServiceRoiParams`
+    is cut to ``0.99 - retention`` (the limit :class:`~workbook.models.roi.service_roi.ServiceRoiParams`
     enforces). Percentiles: :func:`percentile`.
 
     References
