@@ -29,7 +29,7 @@ from bench_dashboard import CHROMIUM_ARGS, start, stop  # noqa: E402
 
 from workbook.data.calllog import load_sample_call_log  # noqa: E402
 from workbook.core.paths import DASHBOARDS  # noqa: E402
-from workbook.models.responsiveness.staffing import plan_day  # noqa: E402
+from workbook.models.responsiveness.day_plan import plan_day  # noqa: E402
 
 PAGE = "responsiveness.ipynb"
 SETUP_JS = """() => {
@@ -81,7 +81,7 @@ def main() -> None:
             page.wait_for_selector(".chart-service-level-curve .main-svg", timeout=60_000)
             page.wait_for_timeout(6_000)  # let the pool refill finish
             page.evaluate(SETUP_JS)
-            page.locator(".param-calls_per_hour .noUi-handle").focus()
+            page.locator(".param-staffing_calls_per_hour .noUi-handle").focus()
             kpi, curve = [], []
             for press in range(args.presses):
                 page.keyboard.press("ArrowRight" if press % 2 == 0 else "ArrowLeft")

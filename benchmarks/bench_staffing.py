@@ -26,9 +26,11 @@ from collections.abc import Callable
 
 import numpy as np
 
-from workbook.models.responsiveness import staffing
 from workbook.data.calllog import load_sample_call_log
-from workbook.models.responsiveness.staffing import StaffingParams, agents_for_service_level, plan_day, size_intervals
+from workbook.models.responsiveness import sizing
+from workbook.models.responsiveness.day_plan import plan_day
+from workbook.models.responsiveness.sizing import agents_for_service_level, size_intervals
+from workbook.models.responsiveness.staffing import StaffingParams
 
 REPEATS = 9
 WITHIN_SECONDS = 24.0  # the 4th ring of 6 s
@@ -74,12 +76,12 @@ def median_seconds(run: Callable[[], object]) -> float:
 
 
 def size_by_recursion(calls: np.ndarray, aht_seconds: float) -> np.ndarray:
-    limit = staffing._GRID_LIMIT
-    staffing._GRID_LIMIT = 0  # every grid is "too big": take the fallback
+    limit = sizing._GRID_LIMIT
+    sizing._GRID_LIMIT = 0  # every grid is "too big": take the fallback
     try:
         return size_intervals(calls, aht_seconds, WITHIN_SECONDS, TARGET)
     finally:
-        staffing._GRID_LIMIT = limit
+        sizing._GRID_LIMIT = limit
 
 
 def bench_day(label: str, peak_calls_per_hour: float, aht_seconds: float) -> None:

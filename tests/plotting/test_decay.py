@@ -37,7 +37,8 @@ def test_decay_path_with_and_without_maintenance_and_the_long_run_level() -> Non
     assert kept.y[-1] == pytest.approx(result.quality[-1])
     assert left.y[-1] == pytest.approx(result.quality_without_maintenance[-1])
     assert list(settle.y) == pytest.approx([result.params.long_run_quality] * 2)
-    other = compute_service_decay(DecayParams(half_life_years=1, maintenance_spend=90_000))
+    other = compute_service_decay(DecayParams(service_quality_half_life_years=1,
+                                              service_maintenance_spend=90_000))
     assert_update_in_place(figure, decay_path_traces(other), plot_decay_path(other))
 
 
@@ -49,5 +50,5 @@ def test_npv_against_maintenance_marks_the_chosen_and_the_best_spend() -> None:
     assert (chosen.x[0], chosen.y[0]) == pytest.approx((40_000, result.npv))
     assert best.y[0] == pytest.approx(result.optimum.npv)
     assert max(curve.y) <= best.y[0] + 1e-6
-    other = compute_service_decay(DecayParams(initial_quality=0.5))
+    other = compute_service_decay(DecayParams(service_quality_initial=0.5))
     assert_update_in_place(figure, maintenance_npv_traces(other), plot_maintenance_npv(other))

@@ -7,7 +7,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from workbook.models.quality.drucker import LEVEL_LABELS, LEVELS, DruckerRules, level_shares, respondent_levels
+from workbook.data.surveys import QUALITIES, load_survey
+from workbook.models.quality.drucker import (
+    LEVEL_LABELS,
+    LEVELS,
+    DruckerRules,
+    level_shares,
+    respondent_levels,
+)
+from workbook.models.quality.relationship import gap_scores, importance_performance
 from workbook.plotting.quality import (
     drucker_mix_traces,
     importance_performance_traces,
@@ -16,7 +24,6 @@ from workbook.plotting.quality import (
     plot_quality_radar,
     quality_radar_traces,
 )
-from workbook.models.quality.relationship import QUALITIES, gap_scores, importance_performance, load_survey
 
 
 @pytest.fixture(scope="module")
@@ -78,5 +85,5 @@ def test_drucker_mix_has_one_stacked_trace_per_level(survey) -> None:
     assert list(figure.data[0].y) == ["consumer", "enterprise", "small_business", "all"]
     totals = np.sum([np.asarray(t.x) for t in figure.data], axis=0)
     assert totals == pytest.approx(np.ones(4))
-    strict = level_shares(respondent_levels(survey, DruckerRules(satisfy_min_gap=0.0)))
+    strict = level_shares(respondent_levels(survey, DruckerRules(drucker_satisfy_min_gap=0.0)))
     assert_update_in_place(figure, drucker_mix_traces(strict), plot_drucker_mix(strict))

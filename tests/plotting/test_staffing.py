@@ -7,6 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from workbook.data.calllog import load_sample_call_log
+from workbook.models.responsiveness.day_plan import plan_day
+from workbook.models.responsiveness.staffing import StaffingParams, compute_staffing
 from workbook.plotting.staffing import (
     day_plan_traces,
     interval_service_level_traces,
@@ -15,7 +17,6 @@ from workbook.plotting.staffing import (
     plot_service_level_curve,
     service_level_curve_traces,
 )
-from workbook.models.responsiveness.staffing import StaffingParams, compute_staffing, plan_day
 
 
 @pytest.fixture(scope="module")
@@ -45,14 +46,16 @@ def test_service_level_curve_marks_target_and_agents() -> None:
     assert_figure_shows(figure, service_level_curve_traces(result))
     curve, target, chosen = figure.data
     assert list(chosen.x) == [result.agents] and list(chosen.y) == [result.service_level]
-    assert set(target.y) == {result.params.service_level_target}
+    assert set(target.y) == {result.params.staffing_service_level_target}
     assert target.x[0] < curve.x[0] and target.x[-1] > curve.x[-1]
     assert result.agents in list(curve.x)
     assert "13 agents" in figure.layout.title.text and "ring 4 (24 s)" in figure.layout.title.text
 
 
-@pytest.mark.parametrize("changes", [{"calls_per_hour": 0}, {"calls_per_hour": 900},
-                                     {"service_level_target": 0.95, "answer_within_rings": 2}])
+@pytest.mark.parametrize("changes", [{"staffing_calls_per_hour": 0},
+                                     {"staffing_calls_per_hour": 900},
+                                     {"staffing_service_level_target": 0.95,
+                                      "phone_answer_ring": 2}])
 def test_service_level_curve_updates_in_place(changes: dict) -> None:
     figure = plot_service_level_curve(compute_staffing(StaffingParams()))
     other = compute_staffing(StaffingParams(**changes))
@@ -75,14 +78,14 @@ def test_interval_service_level_compares_plan_and_log(plan) -> None:
     figure = plot_interval_service_level(plan)
     assert_figure_shows(figure, interval_service_level_traces(plan))
     planned, observed, target = figure.data
-    assert min(planned.y) >= plan.params.service_level_target
+    assert min(planned.y) >= plan.params.staffing_service_level_target
     assert len(observed.y) == len(planned.y)
-    assert list(target.y) == [plan.params.service_level_target] * 2
+    assert list(target.y) == [plan.params.staffing_service_level_target] * 2
 
 
 def test_day_plan_charts_update_in_place(plan) -> None:
     figure = plot_day_plan(plan)
-    tuesday = plan_day(load_sample_call_log(), StaffingParams(shrinkage_share=0.4),
+    tuesday = plan_day(load_sample_call_log(), StaffingParams(staffing_shrinkage_share=0.4),
                        weekday=1, interval_minutes=15)
     update_in_place(figure, day_plan_traces(tuesday))
     assert_figure_shows(figure, day_plan_traces(tuesday))

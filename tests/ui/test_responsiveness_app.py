@@ -29,32 +29,39 @@ def test_opens_on_the_registry_defaults(app: ResponsivenessApp) -> None:
 
 
 def test_sliders_drive_agents_and_curve(app: ResponsivenessApp) -> None:
-    app.sliders["calls_per_hour"].value = 400
-    result = compute_staffing(StaffingParams(calls_per_hour=400))
+    app.sliders["staffing_calls_per_hour"].value = 400
+    result = compute_staffing(StaffingParams(staffing_calls_per_hour=400))
     assert kpi_value(app, "agents") == str(result.agents)
     curve = app.figures[0][0]
     assert list(curve.data[0].x) == list(result.curve_agents)
 
 
 def test_ring_count_shows_in_the_service_level_note(app: ResponsivenessApp) -> None:
-    app.sliders["answer_within_rings"].value = 3
+    app.sliders["phone_answer_ring"].value = 3
     assert "by ring 3" in app.kpi["service-level"].value
 
 
 def test_the_heaviest_load_on_the_sliders_is_still_sized(app: ResponsivenessApp) -> None:
-    assert app.set_values({"calls_per_hour": 1000, "aht_seconds": 900,
-                           "max_occupancy_share": 0.7})
-    result = compute_staffing(StaffingParams(calls_per_hour=1000, aht_seconds=900,
-                                             max_occupancy_share=0.7))
+    assert app.set_values({"staffing_calls_per_hour": 1000, "staffing_aht_seconds": 900,
+                           "staffing_max_occupancy_share": 0.7})
+    result = compute_staffing(StaffingParams(staffing_calls_per_hour=1000,
+                                             staffing_aht_seconds=900,
+                                             staffing_max_occupancy_share=0.7))
     assert result.agents >= 250 / 0.7  # 250 erlangs at most 70 % occupied
     assert kpi_value(app, "agents") == f"{result.agents:,d}"
     assert app.message.layout.display == "none"
 
 
 def test_query_string_applies_and_reports_bad_values(app: ResponsivenessApp) -> None:
-    messages = app.apply_query_string("calls_per_hour=300&answer_within_rings=2.5")
-    assert app.params.calls_per_hour == 300
-    assert any("answer_within_rings" in m for m in messages)
+    messages = app.apply_query_string("staffing_calls_per_hour=300&phone_answer_ring=2.5")
+    assert app.params.staffing_calls_per_hour == 300
+    assert any("phone_answer_ring" in m for m in messages)
+
+
+def test_old_parameter_names_in_a_link_are_ignored_with_a_message(app: ResponsivenessApp) -> None:
+    messages = app.apply_query_string("calls_per_hour=300")
+    assert app.params.staffing_calls_per_hour == StaffingParams().staffing_calls_per_hour
+    assert any("calls_per_hour" in m and "not a parameter" in m for m in messages)
 
 
 def test_survey_charts_are_on_the_page(app: ResponsivenessApp) -> None:

@@ -27,13 +27,16 @@ offending lines.
 :func:`generate_call_log` makes a realistic small log for a fictional centre (see its
 notes); :func:`write_sample_call_log` writes it, byte for byte the same on every run, to
 ``data/samples/call_log.csv`` (``python -m workbook.data.calllog`` regenerates it).
+
+What the log measured (the share answered by the target ring) is
+:mod:`workbook.models.responsiveness.observed`; the plan made from it,
+:mod:`workbook.models.responsiveness.day_plan`.
 """
 
 from __future__ import annotations
 
 import io
 import math
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +46,7 @@ from numpy.typing import NDArray
 from workbook.core.atomic import atomic_write_text
 from workbook.core.paths import SAMPLES
 from workbook.core.validation import ParameterError, require_integer
+from workbook.data.validate import SHOWN_ROWS, DataError, Problem
 
 __all__ = [
     "COLUMNS",
@@ -51,7 +55,6 @@ __all__ = [
     "generate_call_log",
     "load_call_log",
     "load_sample_call_log",
-    "share_answered_within",
     "validate_call_log",
     "write_sample_call_log",
 ]
@@ -63,31 +66,18 @@ COLUMNS: tuple[str, ...] = ("call_id", "arrived_at", "wait_seconds", "handle_sec
 SAMPLE_CALL_LOG = SAMPLES / "call_log.csv"
 """The sample log written by :func:`write_sample_call_log`."""
 
-_SHOWN = 5  # offending lines quoted in a message
 _TRUE = frozenset({"1", "true", "yes", "y", "t"})
 _FALSE = frozenset({"0", "false", "no", "n", "f"})
 _ZONE = r"(?:[Zz]|[+-]\d{2}:?\d{2})\s*$"
 
 
-class CallLogError(ValueError):
-    """A call log that does not follow the schema.
+class CallLogError(DataError):
+    """A call log that does not follow the schema (a :class:`~workbook.data.DataError`).
 
-    Attributes
-    ----------
-    source
-        The file (or ``"call log"`` for a table passed in memory).
-    column
-        The column at fault, or ``None`` for a problem with the whole file.
-    lines
-        Where the first offending rows are: file line numbers (the header is line 1) for a
-        file, index labels for a table.
+    ``source`` is the file (or ``"call log"`` for a table passed in memory), ``column`` the
+    column at fault (``None`` for the whole file), ``rows`` the first offending rows: file line
+    numbers (the header is line 1) for a file, index labels for a table.
     """
-
-    def __init__(self, source: str, column: str | None, problem: str,
-                 lines: Sequence[object] = ()) -> None:
-        self.source, self.column, self.lines = source, column, list(lines)
-        where = f"column {column!r}: " if column else ""
-        super().__init__(f"{source}: {where}{problem}")
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -100,22 +90,18 @@ class _Checker:
 
     def fail(self, column: str, problem: str, bad: NDArray[np.bool_]) -> None:
         positions = np.flatnonzero(bad)
-        if self.from_file:
-            places = [int(i) + 2 for i in positions[:_SHOWN]]
-        else:
-            places = list(self.frame.index[positions[:_SHOWN]])
-        values = self.frame[column].to_numpy()[positions[:_SHOWN]]
-        word = "line" if self.from_file else "row"
-        shown = ", ".join(f"{word} {p} ({v!r})" for p, v in zip(places, values))
-        more = f" and {len(positions) - _SHOWN} more" if len(positions) > _SHOWN else ""
-        raise CallLogError(self.source, column, f"{problem} at {shown}{more}", places)
+        first = positions[:SHOWN_ROWS]
+        places = first + 2 if self.from_file else self.frame.index[first]
+        raise CallLogError.at(self.source, column, problem, list(places),
+                              self.frame[column].to_numpy()[first],
+                              word="line" if self.from_file else "row", total=len(positions))
 
     def timestamps(self, column: str) -> pd.Series:
         values = self.frame[column]
         if isinstance(values.dtype, pd.DatetimeTZDtype):
-            raise CallLogError(self.source, column,
-                               "times carry a time zone; give local wall-clock times "
-                               "(e.g. series.dt.tz_localize(None))")
+            raise CallLogError(self.source, [Problem(
+                column, "times carry a time zone; give local wall-clock times "
+                "(e.g. series.dt.tz_localize(None))")])
         if pd.api.types.is_datetime64_dtype(values.dtype):
             parsed = values.copy()
         else:
@@ -169,10 +155,8 @@ def _validate(frame: pd.DataFrame, source: str, from_file: bool) -> pd.DataFrame
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns)) or "none"
-        error = CallLogError(source, None, f"missing column(s) {', '.join(missing)}; the log "
-                             f"needs {', '.join(COLUMNS)} (found: {found})")
-        error.column = missing[0]
-        raise error
+        raise CallLogError(source, [*(Problem(c, "missing") for c in missing), Problem(
+            None, f"the log needs {', '.join(COLUMNS)} (found: {found})")])
     check = _Checker(frame, source, from_file)
     checked = {
         "call_id": check.identifiers("call_id"),
@@ -236,36 +220,16 @@ def load_call_log(path: str | Path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.EmptyDataError:
-        raise CallLogError(str(path), None, "the file is empty; expected a header row "
-                           f"{','.join(COLUMNS)}") from None
+        raise CallLogError(str(path), ["the file is empty; expected a header row "
+                                       f"{','.join(COLUMNS)}"]) from None
     except pd.errors.ParserError as error:
-        raise CallLogError(str(path), None, f"not a readable CSV ({error})") from None
+        raise CallLogError(str(path), [f"not a readable CSV ({error})"]) from None
     return _validate(raw, str(path), from_file=True)
 
 
 def load_sample_call_log() -> pd.DataFrame:
     """The sample log shipped in ``data/samples/call_log.csv``, validated."""
     return load_call_log(SAMPLE_CALL_LOG)
-
-
-def share_answered_within(call_log: pd.DataFrame, answer_within_seconds: float) -> float:
-    """Share of offered calls answered within ``answer_within_seconds``.
-
-    Abandoned calls count as not answered in time; the log is validated first.
-
-    Examples
-    --------
-    >>> log = pd.DataFrame({"call_id": ["a", "b", "c", "d"],
-    ...                     "arrived_at": ["2026-03-02 09:00:00"] * 4,
-    ...                     "wait_seconds": [5, 30, 10, 3], "handle_seconds": [90, 60, 0, 120],
-    ...                     "abandoned": [0, 0, 1, 0]})
-    >>> share_answered_within(log, 24)
-    0.5
-    """
-    log = validate_call_log(call_log)
-    answered = ~log["abandoned"].to_numpy(dtype=bool)
-    in_time = answered & (log["wait_seconds"].to_numpy() <= answer_within_seconds)
-    return float(in_time.mean()) if len(log) else float("nan")
 
 
 # --- the sample generator -------------------------------------------------------------------

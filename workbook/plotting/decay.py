@@ -5,13 +5,12 @@ Pairs of ``*_traces(result)`` and ``plot_*(result)`` as in :mod:`workbook.plotti
 
 from __future__ import annotations
 
-
 import numpy as np
 import plotly.graph_objects as go
 
-from workbook.plotting.style import Traces, layout
-from workbook.models.quality.decay import DecayResult, quality_path
 from workbook.core.formatting import format_money, format_percent
+from workbook.models.quality.decay import DecayResult, quality_path
+from workbook.plotting.style import Traces, layout
 
 __all__ = [
     "decay_path_traces",
@@ -38,7 +37,7 @@ def decay_path_traces(result: DecayResult) -> Traces:
         f"{format_percent(float(result.quality_without_maintenance[-1]), 0)} without",
         "data": [
             {"x": t, "y": quality_path(params, t)},
-            {"x": t, "y": quality_path(params.replace(maintenance_spend=0.0), t)},
+            {"x": t, "y": quality_path(params.replace(service_maintenance_spend=0.0), t)},
             {"x": [0.0, float(years)], "y": [settle, settle]},
         ],
     }
@@ -52,9 +51,10 @@ def plot_decay_path(result: DecayResult) -> go.Figure:
     """
     traces = decay_path_traces(result)
     kept, left, settle = traces["data"]
+    spend = result.params.service_maintenance_spend
     hover = "year %{x:.2f}: %{y:.1%}<extra>%{fullData.name}</extra>"
     figure = go.Figure([
-        go.Scatter(name=f"Maintenance {format_money(result.params.maintenance_spend)}/year",
+        go.Scatter(name=f"Maintenance {format_money(spend)}/year",
                    mode="lines", line=dict(color=_KEPT, width=3), hovertemplate=hover, **kept),
         go.Scatter(name="No maintenance", mode="lines", line=dict(color=_LOST, dash="dash"),
                    hovertemplate=hover, **left),
@@ -76,7 +76,7 @@ def maintenance_npv_traces(result: DecayResult) -> Traces:
         f"(NPV {format_money(best.npv)})",
         "data": [
             {"x": result.spend_grid, "y": result.npv_grid},
-            {"x": [result.params.maintenance_spend], "y": [result.npv],
+            {"x": [result.params.service_maintenance_spend], "y": [result.npv],
              "text": [format_money(result.npv)]},
             {"x": [best.maintenance_spend], "y": [best.npv], "text": ["best"]},
         ],

@@ -8,14 +8,14 @@ can copy new traces into a ``FigureWidget`` in place.
 
 from __future__ import annotations
 
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbook.plotting.style import Traces, layout
-from workbook.models.quality.drucker import LEVEL_LABELS, LEVELS
 from workbook.core.formatting import format_percent
-from workbook.models.quality.relationship import QUADRANT_LABELS, QUALITIES, QUALITY_LABELS, ImportancePerformance
+from workbook.data.surveys import QUALITIES, QUALITY_LABELS
+from workbook.models.quality.drucker import LEVEL_LABELS, LEVELS
+from workbook.models.quality.relationship import QUADRANT_LABELS, ImportancePerformance
+from workbook.plotting.style import Traces, layout
 
 __all__ = [
     "drucker_mix_traces",
@@ -43,7 +43,8 @@ def quality_radar_traces(scores: pd.DataFrame) -> Traces:
     Parameters
     ----------
     scores
-        :func:`workbook.models.quality.relationship.gap_scores` (index ``quality``; one segment's rows, or all).
+        :func:`workbook.models.quality.relationship.gap_scores` (index ``quality``; one
+        segment's rows, or all).
     """
     present = [q for q in QUALITIES if q in scores.index]
     loop = [*present, present[0]] if present else []
@@ -105,7 +106,8 @@ def plot_importance_performance(ipa: ImportancePerformance) -> go.Figure:
 
     Three traces: the qualities (coloured by quadrant), the performance crosshair and the
     importance crosshair (the means over qualities, see
-    :func:`workbook.models.quality.relationship.importance_performance`). Top left: concentrate here.
+    :func:`workbook.models.quality.relationship.importance_performance`). Top left:
+    concentrate here.
     """
     traces = importance_performance_traces(ipa)
     points, vertical, horizontal = traces["data"]
@@ -129,7 +131,8 @@ def drucker_mix_traces(shares: pd.DataFrame) -> Traces:
     Parameters
     ----------
     shares
-        :func:`workbook.models.quality.drucker.level_shares` (rows segments and ``"all"``, columns levels).
+        :func:`workbook.models.quality.drucker.level_shares` (rows segments and ``"all"``,
+        columns levels).
     """
     segments = shares.index.astype("str").tolist()
     top = float(shares[list(LEVELS[2:])].loc[segments[-1]].sum()) if segments else float("nan")

@@ -8,13 +8,13 @@ dashboard can build a ``FigureWidget`` once and copy ``*_traces`` into it on eve
 
 from __future__ import annotations
 
-
 import numpy as np
 import plotly.graph_objects as go
 
 from workbook.core.formatting import format_percent
+from workbook.models.responsiveness.day_plan import DayPlanResult
+from workbook.models.responsiveness.staffing import StaffingResult
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
-from workbook.models.responsiveness.staffing import DayPlanResult, StaffingResult
 
 __all__ = [
     "day_plan_traces",
@@ -36,11 +36,11 @@ def service_level_curve_traces(result: StaffingResult) -> Traces:
     seconds = p.answer_within_seconds
     return {
         "title": f"{result.agents} agents answer {format_percent(result.service_level)} "
-        f"by ring {p.answer_within_rings} ({seconds:g} s); schedule "
+        f"by ring {p.phone_answer_ring} ({seconds:g} s); schedule "
         f"{result.scheduled_staff}",
         "data": [
             {"x": x, "y": result.curve_service_level},
-            {"x": span, "y": [p.service_level_target] * len(span)},
+            {"x": span, "y": [p.staffing_service_level_target] * len(span)},
             {"x": [result.agents], "y": [result.service_level],
              "text": [f"{result.agents} agents"]},
         ],
@@ -134,13 +134,14 @@ def interval_service_level_traces(plan: DayPlanResult) -> Traces:
     x = rows.index.to_list()
     p = plan.params
     return {
-        "title": f"Answered by ring {p.answer_within_rings}: plan "
+        "title": f"Answered by ring {p.phone_answer_ring}: plan "
         f"{format_percent(plan.expected_service_level)}, log "
         f"{format_percent(plan.observed_answered_within_share)}",
         "data": [
             {"x": x, "y": rows["service_level"].to_numpy()},
             {"x": x, "y": rows["observed_answered_within_share"].to_numpy()},
-            {"x": [x[0], x[-1]] if x else [], "y": [p.service_level_target] * min(len(x), 2)},
+            {"x": [x[0], x[-1]] if x else [],
+             "y": [p.staffing_service_level_target] * min(len(x), 2)},
         ],
     }
 

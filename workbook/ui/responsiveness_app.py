@@ -1,10 +1,10 @@
 """The responsiveness and service-quality dashboard: answer by the 4th ring, and how good it is.
 
 Staffing sliders (calls per hour, handle time, rings, target) drive the agents needed and the
-service-level curve live (Erlang C, :mod:`workbook.models.responsiveness.staffing`); below, the sample survey's nine
-relationship qualities (expectation vs perception) and Drucker's four levels
-(:mod:`workbook.models.quality.relationship`, :mod:`workbook.models.quality.drucker`). ``dashboards/responsiveness.ipynb`` only
-shows it.
+service-level curve live (Erlang C, :data:`workbook.models.responsiveness.staffing.STAFFING`);
+below, the sample survey's nine relationship qualities (expectation vs perception) and
+Drucker's four levels, read by the same :func:`workbook.models.quality.analysis.analyse_survey`
+as notebook 06. ``dashboards/responsiveness.ipynb`` only shows it.
 """
 
 from __future__ import annotations
@@ -15,12 +15,12 @@ from typing import ClassVar
 import ipywidgets as widgets
 import pandas as pd
 
-from workbook.models.quality.drucker import level_shares, respondent_levels
 from workbook.core.formatting import format_percent
+from workbook.data.surveys import SAMPLE_SURVEY
+from workbook.models.quality.analysis import analyse_survey
+from workbook.models.responsiveness.staffing import STAFFING, StaffingParams, StaffingResult
 from workbook.plotting.quality import plot_drucker_mix, plot_quality_radar
 from workbook.plotting.staffing import plot_service_level_curve, service_level_curve_traces
-from workbook.models.quality.relationship import SAMPLE_SURVEY, gap_scores, load_survey
-from workbook.models.responsiveness.staffing import StaffingParams, StaffingResult, compute_staffing
 from workbook.ui.app import Chart, ModelApp, chart, update_figures
 
 __all__ = ["ResponsivenessApp", "staffing_kpi_texts"]
@@ -31,7 +31,7 @@ def staffing_kpi_texts(result: StaffingResult) -> dict[str, str]:
 
     Examples
     --------
-    >>> staffing_kpi_texts(compute_staffing(StaffingParams()))["agents"]
+    >>> staffing_kpi_texts(STAFFING.compute(StaffingParams()))["agents"]
     '13'
     """
     return {
@@ -50,13 +50,14 @@ class ResponsivenessApp(ModelApp):
     params
         Starting staffing values; registry defaults when omitted.
     survey_path
-        A survey file (see :mod:`workbook.models.quality.relationship`); the sample survey when omitted.
+        A survey file (see :mod:`workbook.data.surveys`); the sample survey when omitted.
     """
 
     params_type: ClassVar[type] = StaffingParams
-    main_sliders = ("calls_per_hour", "aht_seconds", "answer_within_rings",
-                    "service_level_target")
-    more_sliders = ("ring_seconds", "shrinkage_share", "max_occupancy_share")
+    main_sliders = ("staffing_calls_per_hour", "staffing_aht_seconds", "phone_answer_ring",
+                    "staffing_service_level_target")
+    more_sliders = ("staffing_ring_seconds", "staffing_shrinkage_share",
+                    "staffing_max_occupancy_share")
     kpi_labels = {
         "agents": ("Agents on the phones", "fewest meeting target and occupancy cap"),
         "staff": ("People to schedule", "after shrinkage"),
@@ -67,11 +68,11 @@ class ResponsivenessApp(ModelApp):
     def __init__(self, params: StaffingParams | None = None, *,
                  survey_path: Path | str = SAMPLE_SURVEY) -> None:
         super().__init__(params)
-        self.result = compute_staffing(self.params)
+        self.result = STAFFING.compute(self.params)
         self._show_kpis()
-        survey = load_survey(survey_path)
-        self.quality_scores: pd.DataFrame = gap_scores(survey)
-        self.level_shares: pd.DataFrame = level_shares(respondent_levels(survey))
+        reading = analyse_survey(survey_path)
+        self.quality_scores: pd.DataFrame = reading.scores
+        self.level_shares: pd.DataFrame = reading.levels.shares
         self.curve_box = widgets.VBox(layout=widgets.Layout(flex="1 1 480px", min_width="420px",
                                                             margin="0 0 0 16px"))
         self.quality_box = widgets.HBox(layout=widgets.Layout(flex_flow="row wrap"))
@@ -80,7 +81,7 @@ class ResponsivenessApp(ModelApp):
         self.layout = self._build_layout()
 
     def _show_kpis(self) -> None:
-        rings = self.result.params.answer_within_rings
+        rings = self.result.params.phone_answer_ring
         for name, text in staffing_kpi_texts(self.result).items():
             note = f"by ring {rings} (Erlang C)" if name == "service-level" else None
             self.show_kpi(name, text, note)
@@ -121,6 +122,6 @@ class ResponsivenessApp(ModelApp):
 
     def refresh(self, params: StaffingParams, *, deferred: bool) -> None:
         """Agents, queue and curve for ``params``."""
-        self.result = compute_staffing(params)
+        self.result = STAFFING.compute(params)
         self._show_kpis()
         update_figures(self.figures, [self.result])

@@ -9,6 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.finance import net_present_value
+from workbook.core.registry import default
+from workbook.core.validation import ParameterError
 from workbook.models.quality.decay import (
     DecayParams,
     compute_service_decay,
@@ -17,10 +20,7 @@ from workbook.models.quality.decay import (
     optimal_maintenance,
     quality_path,
 )
-from workbook.core.finance import net_present_value
-from workbook.core.registry import default
 from workbook.models.roi.service_roi import ServiceRoiParams
-from workbook.core.validation import ParameterError
 
 ANNUITY_5Y_8PCT = 3.992710037  # (1 - 1.08**-5) / 0.08
 ROI = ServiceRoiParams()
@@ -32,11 +32,12 @@ spends = st.floats(0, 300_000)
 
 def euler_path(params: DecayParams, years: float, steps: int = 20_000) -> np.ndarray:
     """dq/dt = -lambda q + rho (1 - q), integrated step by step (independent of the formula)."""
-    decay = math.log(2) / params.half_life_years
-    restore = decay * params.maintenance_spend / params.half_quality_spend
+    decay = math.log(2) / params.service_quality_half_life_years
+    restore = (decay * params.service_maintenance_spend
+               / params.service_maintenance_half_quality_spend)
     dt = years / steps
     q = np.empty(steps + 1)
-    q[0] = params.initial_quality
+    q[0] = params.service_quality_initial
     for i in range(steps):  # Heun's method
         slope = -decay * q[i] + restore * (1 - q[i])
         guess = q[i] + dt * slope
@@ -49,13 +50,15 @@ def euler_path(params: DecayParams, years: float, steps: int = 20_000) -> np.nda
 @settings(max_examples=40, deadline=None)
 @given(half_lives, st.floats(0.01, 1))
 def test_no_maintenance_halves_quality_in_one_half_life(half_life: float, start: float) -> None:
-    params = DecayParams(half_life_years=half_life, initial_quality=start, maintenance_spend=0)
+    params = DecayParams(service_quality_half_life_years=half_life, service_quality_initial=start,
+                         service_maintenance_spend=0)
     path = quality_path(params, [0, half_life, 2 * half_life])
     assert path == pytest.approx([start, start / 2, start / 4], rel=1e-12)
 
 
 def test_path_matches_a_step_by_step_integration_of_the_differential_equation() -> None:
-    params = DecayParams(half_life_years=2, initial_quality=0.9, maintenance_spend=30_000)
+    params = DecayParams(service_quality_half_life_years=2, service_quality_initial=0.9,
+                         service_maintenance_spend=30_000)
     steps = euler_path(params, 5.0)
     exact = quality_path(params, np.linspace(0, 5, len(steps)))
     assert np.max(np.abs(steps - exact)) < 1e-8
@@ -67,15 +70,16 @@ def test_more_maintenance_never_lowers_quality(half_life: float, start: float, a
                                                b: float) -> None:
     low, high = sorted((a, b))
     t = np.linspace(0, 10, 41)
-    base = DecayParams(half_life_years=half_life, initial_quality=start)
-    less = quality_path(base.replace(maintenance_spend=low), t)
-    more = quality_path(base.replace(maintenance_spend=high), t)
+    base = DecayParams(service_quality_half_life_years=half_life, service_quality_initial=start)
+    less = quality_path(base.replace(service_maintenance_spend=low), t)
+    more = quality_path(base.replace(service_maintenance_spend=high), t)
     assert np.all(more >= less - 1e-12)
     assert np.all((0 <= more) & (more <= 1 + 1e-12))
 
 
 def test_maintenance_reverses_decay_from_a_low_start() -> None:
-    params = DecayParams(initial_quality=0.3, maintenance_spend=60_000)  # settles at 0.75
+    # settles at 0.75
+    params = DecayParams(service_quality_initial=0.3, service_maintenance_spend=60_000)
     path = quality_path(params, np.arange(0, 31))
     assert np.all(np.diff(path) > 0)
     assert path[-1] == pytest.approx(params.long_run_quality, abs=1e-3)
@@ -83,7 +87,8 @@ def test_maintenance_reverses_decay_from_a_low_start() -> None:
 
 
 def test_mean_quality_of_each_year_is_the_integral_of_the_path() -> None:
-    result = compute_service_decay(DecayParams(half_life_years=1.5, maintenance_spend=25_000))
+    result = compute_service_decay(DecayParams(service_quality_half_life_years=1.5,
+                                               service_maintenance_spend=25_000))
     for year in range(1, ROI.horizon_years + 1):
         t = np.linspace(year - 1, year, 2001)
         q = quality_path(result.params, t)
@@ -99,13 +104,13 @@ def test_full_quality_value_by_hand() -> None:
 
 
 def test_quality_that_never_decays_earns_the_full_value_every_year_by_hand() -> None:
-    params = DecayParams(half_life_years=1e9, maintenance_spend=0)
+    params = DecayParams(service_quality_half_life_years=1e9, service_maintenance_spend=0)
     result = compute_service_decay(params, ROI)
     assert result.npv == pytest.approx(226_500 * ANNUITY_5Y_8PCT, rel=1e-6)
 
 
 def test_npv_uses_the_shared_discounting_convention() -> None:
-    result = compute_service_decay(DecayParams(maintenance_spend=70_000),
+    result = compute_service_decay(DecayParams(service_maintenance_spend=70_000),
                                    ROI.replace(discount_rate=0.11, horizon_years=8))
     assert result.npv == pytest.approx(net_present_value(0.11, result.cash_flow))
     assert result.cash_flow[0] == 0.0
@@ -117,7 +122,7 @@ def test_npv_uses_the_shared_discounting_convention() -> None:
 
 def test_maintenance_npv_is_the_difference_to_doing_nothing() -> None:
     result = compute_service_decay(DecayParams())
-    nothing = compute_service_decay(DecayParams(maintenance_spend=0))
+    nothing = compute_service_decay(DecayParams(service_maintenance_spend=0))
     assert result.npv_without_maintenance == pytest.approx(nothing.npv)
     assert result.maintenance_npv == pytest.approx(result.npv - nothing.npv)
     assert np.all(result.quality >= nothing.quality)
@@ -127,7 +132,8 @@ def test_vectorised_npv_agrees_with_the_full_model() -> None:
     params = DecayParams()
     spends = [0.0, 15_000.0, 90_000.0]
     many = npv_by_maintenance(params, ROI, spends)
-    one_by_one = [compute_service_decay(params.replace(maintenance_spend=s)).npv for s in spends]
+    one_by_one = [compute_service_decay(params.replace(service_maintenance_spend=s)).npv
+                  for s in spends]
     assert many == pytest.approx(one_by_one)
 
 
@@ -137,8 +143,8 @@ def test_vectorised_npv_agrees_with_the_full_model() -> None:
 @given(st.floats(0.5, 10), st.floats(0.3, 1), st.floats(5_000, 100_000), st.integers(1, 15))
 def test_the_optimum_beats_its_neighbours(half_life: float, start: float, half_spend: float,
                                           years: int) -> None:
-    params = DecayParams(half_life_years=half_life, initial_quality=start,
-                         half_quality_spend=half_spend)
+    params = DecayParams(service_quality_half_life_years=half_life, service_quality_initial=start,
+                         service_maintenance_half_quality_spend=half_spend)
     roi = ROI.replace(horizon_years=years)
     best = optimal_maintenance(params, roi)
     assert best.npv == pytest.approx(npv_by_maintenance(params, roi, [best.maintenance_spend])[0])
@@ -152,7 +158,7 @@ def test_the_optimum_beats_its_neighbours(half_life: float, start: float, half_s
 def test_fast_adjustment_reaches_the_steady_state_optimum() -> None:
     # With a half-life of days, quality sits at m / (m + m_half) all the time, so the best spend
     # is sqrt(V m_half) - m_half = sqrt(226,500 x 20,000) - 20,000.
-    params = DecayParams(half_life_years=0.01)
+    params = DecayParams(service_quality_half_life_years=0.01)
     best = optimal_maintenance(params, ROI.replace(horizon_years=10))
     steady = math.sqrt(226_500 * 20_000) - 20_000
     assert best.steady_state_spend == pytest.approx(steady)
@@ -182,23 +188,37 @@ def test_result_curve_and_headline() -> None:
 
 def test_defaults_come_from_the_registry() -> None:
     params = DecayParams()
-    assert params.half_life_years == default("service_quality_half_life_years")
-    assert params.maintenance_spend == default("service_maintenance_spend")
-    assert params.decay_rate == pytest.approx(math.log(2) / params.half_life_years)
+    assert params.service_quality_half_life_years == default("service_quality_half_life_years")
+    assert params.service_maintenance_spend == default("service_maintenance_spend")
+    assert params.decay_rate == pytest.approx(math.log(2) / params.service_quality_half_life_years)
 
 
 @pytest.mark.parametrize(
     ("field", "value", "fragment"),
     [
-        ("half_life_years", 0, "half_life_years: expected a positive number"),
-        ("half_life_years", -2, "half_life_years: expected a positive number"),
-        ("half_life_years", "3", "half_life_years: expected a finite number"),
-        ("initial_quality", 1.5, "initial_quality: expected a fraction"),
-        ("maintenance_spend", -1, "maintenance_spend: expected a number of at least 0"),
-        ("half_quality_spend", 0, "half_quality_spend: expected a positive number"),
+        ("service_quality_half_life_years", 0,
+         "service_quality_half_life_years: expected a number above 0 years"),
+        ("service_quality_half_life_years", -2,
+         "service_quality_half_life_years: expected a number"),
+        ("service_quality_half_life_years", "3",
+         "service_quality_half_life_years: expected a number"),
+        ("service_quality_initial", 1.5, "service_quality_initial: expected a fraction"),
+        ("service_maintenance_spend", -1,
+         "service_maintenance_spend: expected a number of at least 0"),
+        ("service_maintenance_half_quality_spend", 0,
+         "service_maintenance_half_quality_spend: expected a number above 0"),
     ],
 )
 def test_invalid_inputs_are_refused_with_the_parameter_named(field: str, value: float,
                                                              fragment: str) -> None:
     with pytest.raises(ParameterError, match=fragment):
         DecayParams(**{field: value})
+
+
+def test_the_model_record_runs_the_same_computation() -> None:
+    from workbook.models.quality.decay import SERVICE_DECAY
+
+    params = DecayParams(service_maintenance_spend=10_000)
+    assert SERVICE_DECAY.params_type is DecayParams
+    assert SERVICE_DECAY.headline(SERVICE_DECAY.run(params)) == (
+        compute_service_decay(params).headline())

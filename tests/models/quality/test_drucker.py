@@ -11,6 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.registry import default
+from workbook.core.validation import ParameterError
+from workbook.data.surveys import QUALITIES, REQUIRED_COLUMNS, validate_survey
 from workbook.models.quality.drucker import (
     LEVELS,
     DruckerRules,
@@ -23,10 +26,7 @@ from workbook.models.quality.drucker import (
     roi_params_for_shift,
     segment_levels,
 )
-from workbook.models.quality.relationship import QUALITIES, REQUIRED_COLUMNS, validate_survey
-from workbook.core.registry import default
 from workbook.models.roi.service_roi import ServiceRoiParams
-from workbook.core.validation import ParameterError
 
 NAN = math.nan
 
@@ -60,21 +60,21 @@ def test_each_rule_and_boundary_on_hand_made_respondents(gaps: list[float], leve
 
 
 def test_amaze_needs_delight_first() -> None:
-    rules = DruckerRules(amaze_min_gap=0.5, delight_mean_gap=2.0)
+    rules = DruckerRules(drucker_amaze_min_gap=0.5, drucker_delight_mean_gap=2.0)
     assert level_of([1, 1, 1, 1], rules) == "exceed"  # every quality beaten, mean below 2
     assert level_of([2, 2, 2, 2], rules) == "amaze"
 
 
 def test_rules_are_configurable() -> None:
-    strict = DruckerRules(satisfy_min_gap=0.0)
+    strict = DruckerRules(drucker_satisfy_min_gap=0.0)
     assert level_of([-1] + [0] * 8) == "satisfy"
     assert level_of([-1] + [0] * 8, strict) == "dissatisfied"
-    assert level_of([1, 0, 0, 0], DruckerRules(exceed_mean_gap=0.25)) == "exceed"
+    assert level_of([1, 0, 0, 0], DruckerRules(drucker_exceed_mean_gap=0.25)) == "exceed"
 
 
 def test_a_gap_computed_from_decimal_scores_reaches_an_equal_threshold() -> None:
     gap = 5.1 - 5.0  # 0.09999999999999964 in binary floating point
-    assert level_of([gap] * 9, DruckerRules(exceed_mean_gap=0.1)) == "exceed"
+    assert level_of([gap] * 9, DruckerRules(drucker_exceed_mean_gap=0.1)) == "exceed"
 
 
 def test_a_row_with_no_answers_is_refused() -> None:
@@ -94,15 +94,17 @@ def test_levels_are_ordered_categories_on_the_same_index() -> None:
 
 def test_rules_defaults_come_from_the_registry_and_are_validated() -> None:
     rules = DruckerRules()
-    assert rules.satisfy_min_gap == default("drucker_satisfy_min_gap")
-    assert rules.amaze_min_gap == default("drucker_amaze_min_gap")
-    with pytest.raises(ParameterError, match="delight_mean_gap: expected at least exceed"):
-        DruckerRules(exceed_mean_gap=1.0, delight_mean_gap=0.8)
-    with pytest.raises(ParameterError, match="satisfy_min_gap: expected a number from -6 to 0"):
-        DruckerRules(satisfy_min_gap=0.5)
-    with pytest.raises(ParameterError, match="amaze_min_gap"):
-        DruckerRules(amaze_min_gap=-1)
-    assert rules.replace(exceed_mean_gap=0.2).exceed_mean_gap == 0.2
+    assert rules.drucker_satisfy_min_gap == default("drucker_satisfy_min_gap")
+    assert rules.drucker_amaze_min_gap == default("drucker_amaze_min_gap")
+    with pytest.raises(ParameterError,
+                       match="drucker_delight_mean_gap: expected at least drucker_exceed"):
+        DruckerRules(drucker_exceed_mean_gap=1.0, drucker_delight_mean_gap=0.8)
+    with pytest.raises(ParameterError,
+                       match="drucker_satisfy_min_gap: expected a number from -6 to 0"):
+        DruckerRules(drucker_satisfy_min_gap=0.5)
+    with pytest.raises(ParameterError, match="drucker_amaze_min_gap"):
+        DruckerRules(drucker_amaze_min_gap=-1)
+    assert rules.replace(drucker_exceed_mean_gap=0.2).drucker_exceed_mean_gap == 0.2
 
 
 gap_rows = st.lists(st.one_of(st.floats(-6, 6), st.just(NAN)), min_size=1, max_size=9).filter(
@@ -121,8 +123,10 @@ def test_better_service_never_lowers_the_level(row: list[float], lift: float) ->
 @given(gap_rows, st.floats(0, 1))
 def test_stricter_rules_never_raise_the_level(row: list[float], extra: float) -> None:
     loose = DruckerRules()
-    strict = DruckerRules(satisfy_min_gap=-1.0 + extra, exceed_mean_gap=0.5 + extra,
-                          delight_mean_gap=1.0 + extra, amaze_min_gap=1.0 + extra)
+    strict = DruckerRules(drucker_satisfy_min_gap=-1.0 + extra,
+                          drucker_exceed_mean_gap=0.5 + extra,
+                          drucker_delight_mean_gap=1.0 + extra,
+                          drucker_amaze_min_gap=1.0 + extra)
     assert LEVELS.index(level_of(row, strict)) <= LEVELS.index(level_of(row, loose))
 
 
@@ -234,10 +238,10 @@ def test_bad_shares_are_refused(shares: dict[str, float], fragment: str) -> None
 def test_uplifts_come_from_the_registry_and_are_validated() -> None:
     uplifts = LevelUplifts()
     for f in dataclasses.fields(LevelUplifts):
-        level = f.name.split("_")[0]
-        assert uplifts.step(level) == default(f"drucker_retention_uplift_{level}")
-    with pytest.raises(ParameterError, match="exceed_retention_uplift_rate"):
-        LevelUplifts(exceed_retention_uplift_rate=4)
+        level = f.name.removeprefix("drucker_retention_uplift_")
+        assert uplifts.step(level) == default(f.metadata["assumption"]) == getattr(uplifts, f.name)
+    with pytest.raises(ParameterError, match="drucker_retention_uplift_exceed"):
+        LevelUplifts(drucker_retention_uplift_exceed=4)
     with pytest.raises(ParameterError, match="level: expected one of satisfy"):
         uplifts.step("dissatisfied")
 
@@ -245,7 +249,23 @@ def test_uplifts_come_from_the_registry_and_are_validated() -> None:
 @settings(max_examples=20, deadline=None)
 @given(st.floats(0, 0.1), st.floats(0, 0.1))
 def test_shift_value_grows_with_its_retention_step(low: float, extra: float) -> None:
-    small = level_shift_values(SHARES, LevelUplifts(exceed_retention_uplift_rate=low))
-    large = level_shift_values(SHARES, LevelUplifts(exceed_retention_uplift_rate=low + extra))
+    small = level_shift_values(SHARES, LevelUplifts(drucker_retention_uplift_exceed=low))
+    large = level_shift_values(SHARES,
+                               LevelUplifts(drucker_retention_uplift_exceed=low + extra))
     key = "satisfy→exceed"
     assert large.loc[key, "present_value"] >= small.loc[key, "present_value"] - 1e-6
+
+
+def test_placing_a_survey_is_the_parts_and_the_model_record_runs_it() -> None:
+    from workbook.data.surveys import load_survey
+    from workbook.models.quality.drucker import DRUCKER_LEVELS, place_levels
+
+    survey = load_survey()
+    rules = DruckerRules(drucker_exceed_mean_gap=0.25)
+    placed = place_levels(rules, survey)
+    assert placed.respondents.equals(respondent_levels(survey, rules))
+    assert placed.shares.equals(level_shares(placed.respondents))
+    assert placed.segments.equals(segment_levels(survey, rules))
+    assert DRUCKER_LEVELS.params_type is DruckerRules
+    assert DRUCKER_LEVELS.headline(DRUCKER_LEVELS.run()) == place_levels().headline()
+    assert sum(place_levels().headline().values()) == pytest.approx(1.0)

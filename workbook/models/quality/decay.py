@@ -4,31 +4,32 @@ Seed 000's "second law of thermodynamics": everything left to itself runs down. 
 house or mend its roof and in a few years it is a ruin; service is the same and has to be
 worked on all the time. The model gives service quality a half-life (a registry figure) and
 lets a yearly maintenance spend pull it back up, with diminishing returns. Quality scales the
-excellent-service effects of the service-ROI model (:mod:`workbook.models.roi.service_roi`): at quality ``q`` the
-customers reached get ``q`` times the spend uplift and ``q`` times the retention uplift. Lost
-quality therefore costs margin and retention year after year; the model finds the maintenance
-spend that maximises the NPV.
+excellent-service effects of the service-ROI model (:mod:`workbook.models.roi.service_roi`): at
+quality ``q`` the customers reached get ``q`` times the spend uplift and ``q`` times the
+retention uplift. Lost quality therefore costs margin and retention year after year; the model
+finds the maintenance spend that maximises the NPV. :data:`SERVICE_DECAY` declares it once.
 
 Quality index: 1 is the excellent service the ROI model's uplifts assume, 0 none of it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from workbook.core.declare import Params
 from workbook.core.finance import discount_factors
+from workbook.core.model import Model
 from workbook.core.parameters import assumed
+from workbook.core.validation import require_number
 from workbook.models.roi.service_roi import ServiceRoiParams
-from workbook.core.validation import ParameterError, require_fraction, require_number
 
 __all__ = [
+    "SERVICE_DECAY",
     "DecayParams",
     "DecayResult",
     "MaintenanceOptimum",
@@ -44,61 +45,44 @@ _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DecayParams:
-    """Inputs of the service-decay model; defaults from the registry.
+class DecayParams(Params):
+    """Inputs of the service-decay model; defaults, kinds and limits from the registry.
 
     Attributes
     ----------
-    half_life_years
-        Years in which quality with no maintenance falls to half.
-    initial_quality
+    service_quality_half_life_years
+        Years in which quality with no maintenance falls to half (above 0).
+    service_quality_initial
         Quality today, from 0 to 1 (1 = the excellent service of the ROI model).
-    maintenance_spend
-        Yearly maintenance spend (currency/year), paid at each year end.
-    half_quality_spend
+    service_maintenance_spend
+        Yearly maintenance spend (currency/year, at least 0), paid at each year end.
+    service_maintenance_half_quality_spend
         Yearly maintenance at which quality settles at one half in the long run
-        (currency/year): how effective the spend is.
+        (currency/year, above 0): how effective the spend is.
     """
 
-    half_life_years: float = assumed("service_quality_half_life_years")
-    initial_quality: float = assumed("service_quality_initial")
-    maintenance_spend: float = assumed("service_maintenance_spend")
-    half_quality_spend: float = assumed("service_maintenance_half_quality_spend")
-
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        for name in ("half_life_years", "half_quality_spend"):
-            value = getattr(self, name)
-            if require_number(name, value, unit="(positive)") <= 0:
-                raise ParameterError(name, "a positive number", value)
-            set_(self, name, float(value))
-        set_(self, "initial_quality", require_fraction("initial_quality", self.initial_quality))
-        set_(self, "maintenance_spend",
-             require_number("maintenance_spend", self.maintenance_spend, low=0))
+    service_quality_half_life_years: float = assumed("service_quality_half_life_years")
+    service_quality_initial: float = assumed("service_quality_initial")
+    service_maintenance_spend: float = assumed("service_maintenance_spend")
+    service_maintenance_half_quality_spend: float = assumed(
+        "service_maintenance_half_quality_spend")
 
     @property
     def decay_rate(self) -> float:
-        """Continuous rate at which quality runs down, ``ln 2 / half_life_years`` (per year)."""
-        return math.log(2.0) / self.half_life_years
+        """Rate at which quality runs down, ``ln 2 / service_quality_half_life_years`` (/year)."""
+        return math.log(2.0) / self.service_quality_half_life_years
 
     @property
     def long_run_quality(self) -> float:
         """Quality the maintenance holds in the long run, ``m / (m + m_half)``."""
-        return self.maintenance_spend / (self.maintenance_spend + self.half_quality_spend)
-
-    def replace(self, **changes: Any) -> DecayParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        spend = self.service_maintenance_spend
+        return spend / (spend + self.service_maintenance_half_quality_spend)
 
 
 def _rates(params: DecayParams, spend: NDArray[np.float64]) -> tuple[NDArray, NDArray]:
     """Total adjustment rate ``k`` and long-run quality ``q*`` for each spend."""
     decay = params.decay_rate
-    restore = decay * spend / params.half_quality_spend
+    restore = decay * spend / params.service_maintenance_half_quality_spend
     total = decay + restore
     return total, restore / total
 
@@ -123,12 +107,13 @@ def quality_path(params: DecayParams, years: ArrayLike) -> NDArray[np.float64]:
 
     Examples
     --------
-    >>> quality_path(DecayParams(maintenance_spend=0, half_life_years=3), [0, 3, 6]).tolist()
+    >>> params = DecayParams(service_maintenance_spend=0, service_quality_half_life_years=3)
+    >>> quality_path(params, [0, 3, 6]).tolist()
     [1.0, 0.5, 0.25]
     """
     t = np.asarray(years, dtype=np.float64)
-    total, settle = _rates(params, np.float64(params.maintenance_spend))
-    return settle + (params.initial_quality - settle) * np.exp(-total * t)
+    total, settle = _rates(params, np.float64(params.service_maintenance_spend))
+    return settle + (params.service_quality_initial - settle) * np.exp(-total * t)
 
 
 def _mean_quality(params: DecayParams, spend: NDArray[np.float64],
@@ -138,7 +123,7 @@ def _mean_quality(params: DecayParams, spend: NDArray[np.float64],
     total, settle = total[:, None], settle[:, None]
     start = np.arange(years, dtype=np.float64)[None, :]
     within = (1.0 - np.exp(-total)) / total
-    return settle + (params.initial_quality - settle) * np.exp(-total * start) * within
+    return settle + (params.service_quality_initial - settle) * np.exp(-total * start) * within
 
 
 def full_quality_value(roi: ServiceRoiParams) -> float:
@@ -153,7 +138,8 @@ def full_quality_value(roi: ServiceRoiParams) -> float:
     226500.0
     """
     reached = roi.customers * roi.excellent_service_share
-    margin = roi.annual_spend_per_customer * roi.spend_uplift_rate * roi.gross_margin_rate
+    margin = (roi.annual_spend_per_customer * roi.spend_uplift_excellent_service
+              * roi.gross_margin_rate)
     return float(reached * (margin + roi.retention_uplift_rate * roi.acquisition_cost))
 
 
@@ -202,7 +188,7 @@ def optimal_maintenance(
     Parameters
     ----------
     params
-        Decay inputs (``maintenance_spend`` is ignored: it is what is searched).
+        Decay inputs (``service_maintenance_spend`` is ignored: it is what is searched).
     roi
         Service-ROI inputs; registry defaults when omitted.
     tolerance
@@ -229,7 +215,7 @@ def optimal_maintenance(
     roi = roi if roi is not None else ServiceRoiParams()
     tolerance = require_number("tolerance", tolerance, low=1e-9)
     full = full_quality_value(roi)
-    half = params.half_quality_spend
+    half = params.service_maintenance_half_quality_spend
     steady = max(0.0, math.sqrt(full * half) - half)
     if full <= 0:
         npv = float(npv_by_maintenance(params, roi, [0.0])[0])
@@ -309,7 +295,7 @@ class DecayResult:
 
     def yearly_table(self) -> pd.DataFrame:
         """One row per year: quality, value kept, value lost against today, cost, cash."""
-        lost = self.full_quality_value * (self.params.initial_quality - self.mean_quality)
+        lost = self.full_quality_value * (self.params.service_quality_initial - self.mean_quality)
         lost[0] = 0.0
         return pd.DataFrame(
             {
@@ -397,9 +383,9 @@ def compute_service_decay(
     roi = roi if roi is not None else ServiceRoiParams()
     years = roi.horizon_years
     t = np.arange(years + 1, dtype=np.float64)
-    spend = params.maintenance_spend
+    spend = params.service_maintenance_spend
     full = full_quality_value(roi)
-    mean = np.r_[params.initial_quality,
+    mean = np.r_[params.service_quality_initial,
                  _mean_quality(params, np.array([spend]), years)[0]]
     value = full * mean
     value[0] = 0.0
@@ -413,7 +399,7 @@ def compute_service_decay(
         params=params,
         roi=roi,
         quality=quality_path(params, t),
-        quality_without_maintenance=quality_path(params.replace(maintenance_spend=0.0), t),
+        quality_without_maintenance=quality_path(params.replace(service_maintenance_spend=0.0), t),
         mean_quality=mean,
         full_quality_value=full,
         value=value,
@@ -427,3 +413,13 @@ def compute_service_decay(
         npv_grid=npv_by_maintenance(params, roi, grid),
         optimum=optimum,
     )
+
+
+SERVICE_DECAY: Model[DecayParams, DecayResult] = Model(
+    name="service_decay",
+    params_type=DecayParams,
+    compute=compute_service_decay,
+    headline=DecayResult.headline,
+)
+"""The service-decay model, declared once: :class:`DecayParams` in, :class:`DecayResult` out
+(with the service-ROI registry defaults; :func:`compute_service_decay` takes your own)."""

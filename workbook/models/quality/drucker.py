@@ -7,39 +7,45 @@ customer has nothing to complain about: the minimum to survive), **2 exceed expe
 *dissatisfied*.
 
 The texts name the levels, not how to measure them. The workbook places a respondent from
-their gaps ``perception − expectation`` over the nine qualities (:mod:`workbook.models.quality.relationship`) by
-the rules of :class:`DruckerRules`, whose thresholds are registry entries; a segment is placed
-by the same rules applied to its mean gap per quality. What moving a share of customers up a
-level is worth goes through the service-ROI model (:mod:`workbook.models.roi.service_roi`): the retention gained
-per level (:class:`LevelUplifts`, fictional registry defaults: measure them) becomes its
+their gaps ``perception − expectation`` over the nine qualities
+(:mod:`workbook.models.quality.relationship`) by the rules of :class:`DruckerRules`, whose
+thresholds are registry entries; a segment is placed by the same rules applied to its mean gap
+per quality (:func:`place_levels`, declared once as :data:`DRUCKER_LEVELS`). What moving a
+share of customers up a level is worth goes through the service-ROI model
+(:mod:`workbook.models.roi.service_roi`): the retention gained per level
+(:class:`LevelUplifts`, fictional registry defaults: measure them) becomes its
 ``retention_uplift_rate``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from workbook.core.declare import Params
+from workbook.core.model import Model
 from workbook.core.parameters import assumed
+from workbook.core.validation import ParameterError, require_fraction
+from workbook.data.surveys import load_survey
 from workbook.models.quality.relationship import respondent_gaps, respondent_segments
 from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
-from workbook.core.validation import ParameterError, require_fraction, require_number
 
 __all__ = [
+    "DRUCKER_LEVELS",
     "LEVELS",
     "LEVEL_LABELS",
+    "DruckerLevels",
     "DruckerRules",
     "LevelUplifts",
     "assign_levels",
     "best_level_shift",
     "level_shares",
     "level_shift_values",
+    "place_levels",
     "respondent_levels",
     "roi_params_for_shift",
     "segment_levels",
@@ -56,79 +62,69 @@ LEVEL_LABELS: Mapping[str, str] = MappingProxyType({
     "amaze": "4 Amaze",
 })
 
-_GAP_SPAN = 6.0  # widest possible gap on the 1–7 scale
 _TOLERANCE = 1e-9  # a mean of integer gaps that equals a threshold counts as reaching it
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DruckerRules:
+class DruckerRules(Params):
     """Thresholds, in scale points of gap ``perception − expectation``, that place a level.
 
     Attributes
     ----------
-    satisfy_min_gap
+    drucker_satisfy_min_gap
         *Satisfy*: no answered quality falls short of expectation by more than this (a gap at
-        or above it, e.g. −1). Below it the customer has a reason to complain: dissatisfied.
-    exceed_mean_gap
-        *Exceed*: satisfied, and the mean gap is at least this.
-    delight_mean_gap
-        *Delight*: satisfied, and the mean gap is at least this (``>= exceed_mean_gap``).
-    amaze_min_gap
-        *Amaze*: delighted, and every answered quality beats expectation by at least this.
+        or above it, e.g. −1; from −6 to 0). Below it the customer has a reason to complain:
+        dissatisfied.
+    drucker_exceed_mean_gap
+        *Exceed*: satisfied, and the mean gap is at least this (0 to 6).
+    drucker_delight_mean_gap
+        *Delight*: satisfied, and the mean gap is at least this (0 to 6, and at least
+        ``drucker_exceed_mean_gap``).
+    drucker_amaze_min_gap
+        *Amaze*: delighted, and every answered quality beats expectation by at least this
+        (0 to 6).
     """
 
-    satisfy_min_gap: float = assumed("drucker_satisfy_min_gap")
-    exceed_mean_gap: float = assumed("drucker_exceed_mean_gap")
-    delight_mean_gap: float = assumed("drucker_delight_mean_gap")
-    amaze_min_gap: float = assumed("drucker_amaze_min_gap")
+    drucker_satisfy_min_gap: float = assumed("drucker_satisfy_min_gap")
+    drucker_exceed_mean_gap: float = assumed("drucker_exceed_mean_gap")
+    drucker_delight_mean_gap: float = assumed("drucker_delight_mean_gap")
+    drucker_amaze_min_gap: float = assumed("drucker_amaze_min_gap")
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        unit = "scale points"
-        set_(self, "satisfy_min_gap", require_number(
-            "satisfy_min_gap", self.satisfy_min_gap, low=-_GAP_SPAN, high=0, unit=unit))
-        for name in ("exceed_mean_gap", "delight_mean_gap", "amaze_min_gap"):
-            set_(self, name, require_number(name, getattr(self, name), low=0, high=_GAP_SPAN,
-                                            unit=unit))
-        if self.delight_mean_gap < self.exceed_mean_gap:
+    def check(self) -> None:
+        """Delight asks at least as much as exceed."""
+        if self.drucker_delight_mean_gap < self.drucker_exceed_mean_gap:
             raise ParameterError(
-                "delight_mean_gap",
-                f"at least exceed_mean_gap ({self.exceed_mean_gap:g}): delight is more than "
-                "exceeding expectations", self.delight_mean_gap)
-
-    def replace(self, **changes: Any) -> DruckerRules:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
+                "drucker_delight_mean_gap",
+                f"at least drucker_exceed_mean_gap ({self.drucker_exceed_mean_gap:g}): delight "
+                "is more than exceeding expectations", self.drucker_delight_mean_gap)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LevelUplifts:
+class LevelUplifts(Params):
     """Annual retention gained by moving a customer up into each level from the one below.
 
-    Fractions per year (percentage points of retention, 0.04 = 4 points). Fictional registry
-    defaults: measure them as the retention differences between respondents at adjacent
-    levels, with the survey linked to the customer file.
+    Fractions per year (percentage points of retention, 0.04 = 4 points; at most 0.5).
+    Fictional registry defaults: measure them as the retention differences between
+    respondents at adjacent levels, with the survey linked to the customer file.
+
+    Attributes
+    ----------
+    drucker_retention_uplift_satisfy, drucker_retention_uplift_exceed
+        Dissatisfied → satisfy, satisfy → exceed.
+    drucker_retention_uplift_delight, drucker_retention_uplift_amaze
+        Exceed → delight, delight → amaze.
     """
 
-    satisfy_retention_uplift_rate: float = assumed("drucker_retention_uplift_satisfy")
-    exceed_retention_uplift_rate: float = assumed("drucker_retention_uplift_exceed")
-    delight_retention_uplift_rate: float = assumed("drucker_retention_uplift_delight")
-    amaze_retention_uplift_rate: float = assumed("drucker_retention_uplift_amaze")
-
-    def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            object.__setattr__(self, f.name, require_fraction(
-                f.name, getattr(self, f.name), high=0.5))
+    drucker_retention_uplift_satisfy: float = assumed("drucker_retention_uplift_satisfy")
+    drucker_retention_uplift_exceed: float = assumed("drucker_retention_uplift_exceed")
+    drucker_retention_uplift_delight: float = assumed("drucker_retention_uplift_delight")
+    drucker_retention_uplift_amaze: float = assumed("drucker_retention_uplift_amaze")
 
     def step(self, level: str) -> float:
         """Retention gained by moving up into ``level`` (not ``"dissatisfied"``)."""
         if level not in LEVELS[1:]:
             raise ParameterError("level", "one of " + ", ".join(LEVELS[1:]), level)
-        return float(getattr(self, f"{level}_retention_uplift_rate"))
-
-    def replace(self, **changes: Any) -> LevelUplifts:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
+        return float(getattr(self, f"drucker_retention_uplift_{level}"))
 
 
 def assign_levels(gaps: pd.DataFrame, rules: DruckerRules | None = None) -> pd.Series:
@@ -188,12 +184,12 @@ def assign_levels(gaps: pd.DataFrame, rules: DruckerRules | None = None) -> pd.S
         raise ParameterError("gaps", "at least one answered quality per row",
                              gaps.index[empty].tolist()[:5])
     low, mean = np.nanmin(values, axis=1), np.nanmean(values, axis=1)
-    satisfied = low >= rules.satisfy_min_gap - _TOLERANCE
-    delighted = satisfied & (mean >= rules.delight_mean_gap - _TOLERANCE)
+    satisfied = low >= rules.drucker_satisfy_min_gap - _TOLERANCE
+    delighted = satisfied & (mean >= rules.drucker_delight_mean_gap - _TOLERANCE)
     codes = (satisfied.astype(np.int64)
-             + (satisfied & (mean >= rules.exceed_mean_gap - _TOLERANCE))
+             + (satisfied & (mean >= rules.drucker_exceed_mean_gap - _TOLERANCE))
              + delighted
-             + (delighted & (low >= rules.amaze_min_gap - _TOLERANCE)))
+             + (delighted & (low >= rules.drucker_amaze_min_gap - _TOLERANCE)))
     levels = pd.Categorical.from_codes(codes, categories=list(LEVELS), ordered=True)
     return pd.Series(levels, index=gaps.index, name="level")
 
@@ -276,6 +272,67 @@ def level_shares(levels: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+@dataclass(frozen=True, slots=True)
+class DruckerLevels:
+    """A survey's respondents and segments placed on Drucker's levels (:func:`place_levels`).
+
+    Attributes
+    ----------
+    rules
+        The thresholds used.
+    respondents
+        :func:`respondent_levels`: each respondent's segment, gaps and level.
+    shares
+        :func:`level_shares`: the mix of levels per segment and for ``"all"``.
+    segments
+        :func:`segment_levels`: each segment read as one average respondent.
+    """
+
+    rules: DruckerRules
+    respondents: pd.DataFrame
+    shares: pd.DataFrame
+    segments: pd.DataFrame
+
+    def headline(self) -> dict[str, float]:
+        """Share of all respondents at each level, as ``share_<level>`` (JSON-ready)."""
+        return self.shares.loc["all"].add_prefix("share_").to_dict()
+
+
+def place_levels(rules: DruckerRules | None = None,
+                 survey: pd.DataFrame | None = None) -> DruckerLevels:
+    """Every respondent and segment of ``survey`` placed on a level by ``rules``.
+
+    Parameters
+    ----------
+    rules
+        The thresholds; registry defaults when omitted.
+    survey
+        A validated survey (:mod:`workbook.data.surveys`); the sample survey when omitted.
+
+    Examples
+    --------
+    >>> placed = place_levels()
+    >>> round(placed.headline()["share_satisfy"], 3)
+    0.397
+    """
+    rules = rules if rules is not None else DruckerRules()
+    survey = survey if survey is not None else load_survey()
+    respondents = respondent_levels(survey, rules)
+    return DruckerLevels(rules=rules, respondents=respondents,
+                         shares=level_shares(respondents),
+                         segments=segment_levels(survey, rules))
+
+
+DRUCKER_LEVELS: Model[DruckerRules, DruckerLevels] = Model(
+    name="drucker_levels",
+    params_type=DruckerRules,
+    compute=place_levels,
+    headline=DruckerLevels.headline,
+)
+"""Drucker's levels, declared once: :class:`DruckerRules` in, :class:`DruckerLevels` out (on the
+sample survey when run alone; :func:`place_levels` takes your own)."""
+
+
 def _checked_shares(shares: Mapping[str, float] | pd.Series) -> dict[str, float]:
     values = {str(k): float(v) for k, v in dict(shares).items()}
     unknown = sorted(set(values) - set(LEVELS))
@@ -346,14 +403,15 @@ def level_shift_values(
     Notes
     -----
     Shift :math:`k \\to k+1` reaches share :math:`p_k` of the :math:`N` customers and raises
-    their retention by :math:`\\Delta_{k+1}`. Fed to :func:`workbook.models.roi.service_roi.compute_service_roi`
-    as ``excellent_service_share`` :math:`= p_k` and ``retention_uplift_rate``
-    :math:`= \\Delta_{k+1}` (see :func:`roi_params_for_shift`), with no spend uplift and no
-    cost, its NPV is the present value of the acquisitions avoided,
-    :math:`N p_k \\Delta_{k+1} A \\sum_{t=1}^{H} (1+d)^{-t}`: the most the shift is worth
-    spending on, from retention alone. ``base_retention_uplift_rate`` :math:`= p_k
-    \\Delta_{k+1}` is the same shift as a retention uplift of the whole base (for
-    ``excellent_service_share = 1``). The shift worth most is :func:`best_level_shift`.
+    their retention by :math:`\\Delta_{k+1}`. Fed to
+    :func:`workbook.models.roi.service_roi.compute_service_roi` as ``excellent_service_share``
+    :math:`= p_k` and ``retention_uplift_rate`` :math:`= \\Delta_{k+1}` (see
+    :func:`roi_params_for_shift`), with no spend uplift and no cost, its NPV is the present
+    value of the acquisitions avoided, :math:`N p_k \\Delta_{k+1} A \\sum_{t=1}^{H} (1+d)^{-t}`:
+    the most the shift is worth spending on, from retention alone.
+    ``base_retention_uplift_rate`` :math:`= p_k \\Delta_{k+1}` is the same shift as a retention
+    uplift of the whole base (for ``excellent_service_share = 1``). The shift worth most is
+    :func:`best_level_shift`.
 
     Examples
     --------
@@ -368,7 +426,7 @@ def level_shift_values(
     rows = []
     for from_level, to_level in zip(LEVELS[:-1], LEVELS[1:], strict=True):
         params = roi_params_for_shift(from_level, checked, uplifts, roi).replace(
-            spend_uplift_rate=0.0, upfront_investment=0.0, annual_service_cost=0.0)
+            spend_uplift_excellent_service=0.0, upfront_investment=0.0, annual_service_cost=0.0)
         result = compute_service_roi(params)
         rows.append({
             "shift": f"{from_level}→{to_level}",
