@@ -89,7 +89,7 @@ def in_process(runs: int) -> dict[str, float]:
     """Medians (ms) of the in-process set-ups, run interleaved so load spikes hit all alike."""
     data = load_customer_data()
     compute_ladder(data)  # warm the cache and the imports
-    params = [LadderParams(lost_after_days=180 + 5 * (i % 2)) for i in range(2)]
+    params = [LadderParams(ladder_lost_after_days=180 + 5 * (i % 2)) for i in range(2)]
     app = LoyaltyApp(data=load_customer_data(), defer_download=True)
     loop = asyncio.new_event_loop()
     samples: dict[str, list[float]] = {k: [] for k in ("rules", "full", "slider", "download",
@@ -101,7 +101,7 @@ def in_process(runs: int) -> dict[str, float]:
         samples[name].append((time.perf_counter() - start) * 1000)
 
     async def move(i: int) -> None:
-        timed("slider", lambda: setattr(app.sliders["lost_after_days"], "value",
+        timed("slider", lambda: setattr(app.sliders["ladder_lost_after_days"], "value",
                                         180 + 5 * ((i + 1) % 2)))
         assert app._download_pending
         start = time.perf_counter()
@@ -142,7 +142,7 @@ def in_browser(presses: int, port: int) -> dict[str, list[float]]:
             page.wait_for_function(READY_JS, timeout=90_000)
             page.wait_for_timeout(SETTLE_MS)  # the pool's refill kernel runs meanwhile
             page.evaluate(SETUP_JS)
-            page.locator(".param-lost_after_days .noUi-handle").focus()
+            page.locator(".param-ladder_lost_after_days .noUi-handle").focus()
             for press in range(presses):
                 page.keyboard.press("ArrowRight" if press % 2 == 0 else "ArrowLeft")
                 kpi, charts = page.wait_for_function(DONE_JS, timeout=15_000).json_value()

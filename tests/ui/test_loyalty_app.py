@@ -79,9 +79,10 @@ def test_opens_on_the_sample_data_as_the_package_computes_it(app: LoyaltyApp,
     assert [c for c in app.figures[0][0]._dom_classes] == ["chart-funnel"]
 
 
-@pytest.mark.parametrize("changes", [{"lost_after_days": 365}, {"repeat_min_purchases": 3},
-                                     {"client_min_active_periods": 2,
-                                      "client_lookback_periods": 6}])
+@pytest.mark.parametrize("changes", [{"ladder_lost_after_days": 365},
+                                     {"ladder_repeat_min_purchases": 3},
+                                     {"ladder_client_min_active_periods": 2,
+                                      "ladder_client_lookback_periods": 6}])
 def test_thresholds_move_counts_the_way_the_package_computes(
         app: LoyaltyApp, sample: CustomerData, changes: dict[str, int]) -> None:
     assert app.set_values(changes)
@@ -95,7 +96,7 @@ def test_thresholds_move_counts_the_way_the_package_computes(
 def test_a_longer_lost_threshold_loses_fewer_customers(app: LoyaltyApp) -> None:
     lost = []
     for days in (90, 180, 365, 730):
-        app.sliders["lost_after_days"].value = days
+        app.sliders["ladder_lost_after_days"].value = days
         lost.append(int(app.result.counts["lost"]))
     assert lost == sorted(lost, reverse=True) and lost[0] > lost[-1]
     assert "no purchase in 730 days" in app.kpi["lost-share"].value
@@ -103,8 +104,8 @@ def test_a_longer_lost_threshold_loses_fewer_customers(app: LoyaltyApp) -> None:
 
 def test_an_impossible_client_rule_says_so_and_keeps_the_numbers(app: LoyaltyApp) -> None:
     before = kpis(app)
-    app.sliders["client_lookback_periods"].value = 2  # 3 of the last 2 periods: impossible
-    assert "client_min_active_periods" in app.message.value
+    app.sliders["ladder_client_lookback_periods"].value = 2  # 3 of the last 2 periods: impossible
+    assert "ladder_client_min_active_periods" in app.message.value
     assert "wb-stale" in app.kpi["customers"]._dom_classes
     assert kpis(app) == before
 
@@ -129,15 +130,21 @@ def test_as_of_options_by_hand() -> None:
 
 def test_link_scenarios_take_registry_keys_and_refuse_future_dates(app: LoyaltyApp) -> None:
     messages = app.apply_query_string("ladder_lost_after_days=365&as_of=2031-01-01")
-    assert app.params.lost_after_days == 365
-    assert app.sliders["lost_after_days"].value == 365
+    assert app.params.ladder_lost_after_days == 365
+    assert app.sliders["ladder_lost_after_days"].value == 365
     assert any("2031-01-01" in m and "after the data's last date" in m for m in messages)
     assert app.result.as_of == dt.date(2025, 12, 31)
     assert "after the data" in app.message.value
 
 
+def test_a_link_with_an_old_field_name_is_refused(app: LoyaltyApp) -> None:
+    messages = app.apply_query_string("lost_after_days=365")
+    assert len(messages) == 1 and "lost_after_days" in messages[0]
+    assert app.params.ladder_lost_after_days == LadderParams().ladder_lost_after_days
+
+
 def test_link_as_of_picks_the_date(app: LoyaltyApp, sample: CustomerData) -> None:
-    assert app.apply_query_string("as_of=2024-05-15&top_customer_share=0.1") == []
+    assert app.apply_query_string("as_of=2024-05-15&pareto_top_customer_share=0.1") == []
     assert app.result.as_of == dt.date(2024, 5, 15) == app.as_of_slider.value
     assert app.result.pareto.top_share == pytest.approx(0.1)
     assert "Revenue from the top 10 %" in app.kpi["top-share"].value
@@ -235,7 +242,7 @@ def test_the_download_link_holds_every_person_with_formulas_escaped(app: Loyalty
 
 
 def test_stage_list_follows_the_thresholds(sample: CustomerData) -> None:
-    result: LadderResult = compute_ladder(sample, LadderParams(lost_after_days=365))
+    result: LadderResult = compute_ladder(sample, LadderParams(ladder_lost_after_days=365))
     table = stage_list(result)
     assert table["stage"].value_counts().to_dict() == {
         s: int(n) for s, n in result.counts.items() if n}

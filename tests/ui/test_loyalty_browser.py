@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from workbook.models.value import compute_customer_value
+from workbook.models.value.analysis import customer_summary
 from workbook.data.load import load_customer_data
 from workbook.models.loyalty.ladder import LadderParams, compute_ladder
 from workbook.ui.controls import nice_step
 from workbook.ui.loyalty_app import ladder_kpi_texts
 from workbook.ui.upload import UPLOAD_LIMIT_BYTES
-from workbook.ui.value_tab import customer_summary, value_kpi_texts
+from workbook.ui.value_tab import value_kpi_texts
 from workbook.models.value.winback import compute_winback_campaign
 
 from .conftest import ARTIFACTS
@@ -73,10 +74,10 @@ def test_opens_on_the_sample_and_a_keyboard_step_moves_the_funnel(page,
     wait_for_funnel_counts(page, [int(n) for n in start.counts])
     assert "Download stage list (CSV)" in page.inner_text(".wb-download")
 
-    page.locator(".param-lost_after_days .noUi-handle").focus()
+    page.locator(".param-ladder_lost_after_days .noUi-handle").focus()
     page.keyboard.press("ArrowRight")
-    days = LadderParams().lost_after_days + nice_step(60, 730, integer=True)
-    moved = compute_ladder(sample, LadderParams(lost_after_days=days))
+    days = LadderParams().ladder_lost_after_days + nice_step(60, 730, integer=True)
+    moved = compute_ladder(sample, LadderParams(ladder_lost_after_days=days))
     wait_for_text(page, LOST, ladder_kpi_texts(moved)["lost-share"])
     wait_for_funnel_counts(page, [int(n) for n in moved.counts])
     table = page.locator(".wb-stage-table")
@@ -91,12 +92,12 @@ def test_opens_on_the_sample_and_a_keyboard_step_moves_the_funnel(page,
 def test_an_uploaded_csv_replaces_the_ladder_and_a_broken_one_says_why(
         page, dashboard_server) -> None:
     open_dashboard(page, dashboard_server + PAGE + "?ladder_lost_after_days=365")
-    sample = compute_ladder(load_customer_data(), LadderParams(lost_after_days=365))
+    sample = compute_ladder(load_customer_data(), LadderParams(ladder_lost_after_days=365))
     wait_for_text(page, LOST, ladder_kpi_texts(sample)["lost-share"])
 
     good = DATA / "small_transactions.csv"
     upload(page, good)
-    expected = compute_ladder(load_customer_data(good), LadderParams(lost_after_days=365))
+    expected = compute_ladder(load_customer_data(good), LadderParams(ladder_lost_after_days=365))
     wait_for_text(page, CUSTOMERS, ladder_kpi_texts(expected)["customers"])
     wait_for_funnel_counts(page, [int(n) for n in expected.counts])
     assert "small_transactions.csv" in page.inner_text(".wb-data-source")
@@ -141,7 +142,7 @@ def test_the_customer_value_tab_fits_on_first_click_and_shows_the_package_values
     open_dashboard(page, dashboard_server + PAGE)
     assert not page.locator(MEAN_CLV).is_visible()  # not computed before the tab is opened
     ladder = compute_ladder(load_customer_data())
-    value = compute_customer_value(customer_summary(ladder))
+    value = compute_customer_value(customer_summary(ladder.snapshot))
     expected = value_kpi_texts(value, compute_winback_campaign(
         value, stages=ladder.snapshot["stage"]))
 

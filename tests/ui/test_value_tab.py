@@ -15,6 +15,8 @@ import pandas as pd
 import pytest
 
 from workbook.models.value import ClvParams, ClvResult, compute_customer_value, value_by_stage
+from workbook.models.value.analysis import customer_summary
+from workbook.data.schema import HISTORY_COLUMNS
 from workbook.data.summary import summary_expr
 from workbook.data.load import CustomerData, fetch_frame, load_customer_data
 from workbook.models.loyalty.ladder import STAGE_LABELS, LadderParams, compute_ladder
@@ -23,7 +25,6 @@ from workbook.ui.upload import UploadedFile
 from workbook.ui.value_tab import (
     FITTING_TEXT,
     TOP_CANDIDATES,
-    customer_summary,
     value_kpi_texts,
     winback_list_link,
 )
@@ -47,7 +48,7 @@ def value_kpis(app: LoyaltyApp) -> dict[str, str]:
 def summary_of(data: CustomerData, day: dt.date) -> pd.DataFrame:
     """The summary as :func:`workbook.models.roi.calibrate.calibrate_service_roi` computes it."""
     frame = fetch_frame(summary_expr(data.transactions, day)).set_index("customer_id")
-    return frame.sort_index()[["frequency", "recency", "T", "monetary_value"]]
+    return frame.sort_index()[list(HISTORY_COLUMNS)]
 
 
 def link_rows(html_text: str) -> list[list[str]]:
@@ -74,7 +75,7 @@ def app(sample: CustomerData) -> LoyaltyApp:
 
 def test_the_tab_is_computed_only_when_first_opened(app: LoyaltyApp) -> None:
     assert [app.tabs.get_title(i) for i in range(2)] == list(TAB_TITLES)
-    app.sliders["lost_after_days"].value = 365
+    app.sliders["ladder_lost_after_days"].value = 365
     app.as_of_slider.value = dt.date(2024, 6, 30)
     assert app.value_tab.fits == 0 and app.value_tab.value is None
     assert app.value_tab.content.layout.display == "none"
@@ -82,7 +83,7 @@ def test_the_tab_is_computed_only_when_first_opened(app: LoyaltyApp) -> None:
     assert app.value_tab.fits == 1 and app.tabs.selected_index == 1
     assert app.value_tab.content.layout.display is None
     assert app.value_tab.value.customers.index.equals(
-        customer_summary(app.result).index)
+        customer_summary(app.result.snapshot).index)
 
 
 def test_kpis_equal_the_package_on_the_same_summary(app: LoyaltyApp, sample: CustomerData,
@@ -119,9 +120,9 @@ def test_a_winback_slider_recomputes_the_campaign_without_refitting(
     assert app.open_value_tab()
     tab = app.value_tab
     before = tab.campaign.contacts
-    tab.sliders["cost_per_contact"].value = 40.0
-    tab.sliders["alive_threshold"].value = 0.2
-    params = WinbackParams(cost_per_contact=40.0, alive_threshold=0.2)
+    tab.sliders["winback_cost_per_contact"].value = 40.0
+    tab.sliders["winback_alive_threshold"].value = 0.2
+    params = WinbackParams(winback_cost_per_contact=40.0, winback_alive_threshold=0.2)
     expected = compute_winback_campaign(sample_value, params,
                                         compute_ladder(sample).snapshot["stage"])
     assert tab.fits == 1 and tab.params == params
@@ -139,10 +140,10 @@ def test_a_chance_of_return_over_one_is_refused_and_the_campaign_kept(app: Loyal
     tab = app.value_tab
     campaign = tab.campaign
     odds = tab.params.winback_vs_new_odds
-    assert not tab.set_values({"new_customer_conversion_rate": min(1.0, 1.5 / odds)})
-    assert "new_customer_conversion_rate" in tab.message.value
+    assert not tab.set_values({"winback_new_customer_conversion_rate": min(1.0, 1.5 / odds)})
+    assert "winback_new_customer_conversion_rate" in tab.message.value
     assert tab.campaign is campaign and tab.message.layout.display is None
-    assert tab.set_values({"new_customer_conversion_rate": 0.05})
+    assert tab.set_values({"winback_new_customer_conversion_rate": 0.05})
     assert tab.message.layout.display == "none"
 
 
@@ -151,11 +152,11 @@ def test_a_date_change_refits_and_a_threshold_move_does_not(app: LoyaltyApp,
     assert app.open_value_tab()
     tab = app.value_tab
     app.tabs.selected_index = 0
-    app.sliders["lost_after_days"].value = 365  # ladder shown: the value tab waits
+    app.sliders["ladder_lost_after_days"].value = 365  # ladder shown: the value tab waits
     assert tab.fits == 1 and tab.ladder is not app.result
     app.tabs.selected_index = 1  # shown again: regrouped by the new stages, not refitted
     assert tab.fits == 1 and tab.ladder is app.result
-    stages = compute_ladder(sample, LadderParams(lost_after_days=365)).snapshot["stage"]
+    stages = compute_ladder(sample, LadderParams(ladder_lost_after_days=365)).snapshot["stage"]
     assert tab.campaign.ladder_lost_customers == int((stages == "lost").sum())
 
     app.tabs.selected_index = 0
@@ -184,9 +185,9 @@ def test_an_upload_without_repeat_buyers_says_so_and_the_ladder_keeps_working(
     assert "Traceback" not in tab.status.value
     assert tab.content.layout.display == "none" and tab.value is None
     assert kpi_value(app.kpi["customers"].value) == "30"  # the ladder shows the upload
-    app.sliders["lost_after_days"].value = 90
-    assert app.result.params.lost_after_days == 90 and app.message.layout.display == "none"
-    tab.sliders["cost_per_contact"].value = 30.0  # nothing fitted: no error either
+    app.sliders["ladder_lost_after_days"].value = 90
+    assert app.result.params.ladder_lost_after_days == 90 and app.message.layout.display == "none"
+    tab.sliders["winback_cost_per_contact"].value = 30.0  # nothing fitted: no error either
     assert tab.campaign is None
     assert app.use_sample()
     assert tab.value is not None and tab.status.value == ""
@@ -200,7 +201,7 @@ def test_the_winback_download_holds_every_candidate_with_formulas_escaped(
     value = dataclasses.replace(
         sample_value, customers=sample_value.customers.set_axis(pd.Index(renamed,
                                                                          name="customer_id")))
-    campaign = compute_winback_campaign(value, WinbackParams(alive_threshold=0.99))
+    campaign = compute_winback_campaign(value, WinbackParams(winback_alive_threshold=0.99))
     rows = link_rows(winback_list_link(campaign, dt.date(2025, 12, 31)))
     assert rows[0][:3] == ["rank", "customer_id", "stage"]
     assert len(rows) - 1 == campaign.lost_customers
@@ -217,8 +218,8 @@ def test_in_the_kernel_loop_the_refit_and_the_link_follow_the_ladder(
         assert app.open_value_tab()
         tab = app.value_tab
         link = tab.download.value
-        tab.sliders["cost_per_contact"].value = 40.0
-        assert tab.params.cost_per_contact == 40.0 and tab.download.value == link
+        tab.sliders["winback_cost_per_contact"].value = 40.0
+        assert tab.params.winback_cost_per_contact == 40.0 and tab.download.value == link
         await asyncio.sleep(0)  # the next turn of the loop writes the link
         assert tab.download.value != link
         app.tabs.selected_index = 0
@@ -226,7 +227,7 @@ def test_in_the_kernel_loop_the_refit_and_the_link_follow_the_ladder(
         assert tab.fits == 1  # the ladder's charts go out first
         await asyncio.sleep(0)
         assert tab.fits == 2 and tab.value is not None
-        assert len(tab.value.customers) == len(customer_summary(app.result))
+        assert len(tab.value.customers) == len(customer_summary(app.result.snapshot))
 
     # A fresh loop in a thread of its own: the browser tests' Playwright (sync API) keeps a
     # loop running in this thread for the session.

@@ -172,8 +172,9 @@ def forecast_traces(result: LadderResult) -> Traces:
     """Data of :func:`plot_forecast`: one trace per stage."""
     forecast = result.forecast
     periods = forecast.index.to_numpy()
+    days = result.params.ladder_period_days
     return {
-        "title": f"Stage mix ahead (Markov chain, steps of {result.params.period_days} days)",
+        "title": f"Stage mix ahead (Markov chain, steps of {days} days)",
         "data": [{"x": periods, "y": forecast[s].to_numpy()} for s in STAGES],
     }
 

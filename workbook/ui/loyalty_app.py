@@ -2,27 +2,27 @@
 
 Data: the sample business (default) or the user's transactions CSV (and optionally customers
 CSV), uploaded in the page (:mod:`workbook.ui.upload`). Controls: the as-of month and the
-ladder thresholds (registry sliders, :class:`workbook.models.loyalty.ladder.LadderParams`). Shown: KPI cards,
-the stage funnel, the Sankey of moves since the previous period, the Lorenz curve, a stage
-table and a link downloading the stage of every person as spreadsheet-safe CSV
-(:func:`workbook.run.export.to_safe_csv`). A second tab, "Customer value"
-(:mod:`workbook.ui.value_tab`), shows lifetime value, probability alive, value at risk by stage
-and the win-back campaign on the same data and date.
+ladder thresholds (registry sliders, :class:`workbook.models.loyalty.ladder.LadderParams`,
+named in a link as their registry keys: ``?ladder_lost_after_days=365``). Shown: KPI cards
+(from the headline numbers notebook 02 publishes), the stage funnel, the Sankey of moves since
+the previous period, the Lorenz curve, a stage table and a link downloading the stage of every
+person as spreadsheet-safe CSV (:func:`workbook.run.export.to_safe_csv`). A second tab,
+"Customer value" (:mod:`workbook.ui.value_tab`), shows lifetime value, probability alive,
+value at risk by stage and the win-back campaign on the same data and date.
 
 Speed: the per-person features are one engine query per (as-of date, period length), kept on
-the data (:func:`workbook.models.loyalty.ladder.compute_features`); a threshold move re-applies the rules to
-them (milliseconds) and updates the charts in place. The download link (the whole stage list)
-follows in the next turn of the kernel's event loop, so the charts never wait for it. The
-customer-value tab is computed only when first opened; once opened, a data or date change
-refits it (in the next turn of the loop, after the ladder's charts), and a threshold move only
-regroups it by stage when it is next shown.
+the data (:func:`workbook.models.loyalty.ladder.compute_features`); a threshold move re-applies
+the rules to them (milliseconds) and updates the charts in place. The download link (the
+whole stage list) follows in the next turn of the kernel's event loop, so the charts never
+wait for it. The customer-value tab is computed only when first opened; once opened, a data or
+date change refits it (in the next turn of the loop, after the ladder's charts), and a
+threshold move only regroups it by stage when it is next shown.
 
 ``dashboards/loyalty.ipynb`` only shows it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import html
 from typing import Any, ClassVar
@@ -40,13 +40,13 @@ from workbook.data.load import (
 from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 from workbook.core.formatting import format_money, format_percent
 from workbook.models.loyalty.ladder import (
+    LOYALTY_LADDER,
     STAGE_LABELS,
     STAGES,
     LadderParams,
     LadderResult,
     compute_ladder,
 )
-from workbook.core.parameters import field_assumption
 from workbook.plotting.loyalty import (
     funnel_traces,
     lorenz_traces,
@@ -73,7 +73,6 @@ __all__ = [
     "LoyaltyApp",
     "as_of_options",
     "ladder_kpi_texts",
-    "registry_aliases",
     "stage_list",
     "stage_list_link",
     "stage_table_html",
@@ -92,7 +91,8 @@ STAGE_LIST_COLUMNS = ("stage", "stage_label", "segment", "purchase_days", "first
 
 
 def ladder_kpi_texts(result: LadderResult) -> dict[str, str]:
-    """The text of each KPI card, as the page shows it.
+    """The text of each KPI card, as the page shows it: the headline numbers notebook 02
+    publishes (:data:`~workbook.models.loyalty.ladder.LOYALTY_LADDER`).
 
     Examples
     --------
@@ -100,12 +100,14 @@ def ladder_kpi_texts(result: LadderResult) -> dict[str, str]:
     >>> ladder_kpi_texts(compute_ladder(load_customer_data()))["customers"]
     '2,828'
     """
-    lost = int(result.counts["lost"])
+    assert LOYALTY_LADDER.headline is not None
+    head = LOYALTY_LADDER.headline(result)
+    customers, lost = head["customers"], head["stage_counts"]["lost"]
     return {
-        "customers": f"{result.customers:,}",
-        "top-share": format_percent(result.pareto.top_revenue_share),
-        "gini": f"{result.pareto.gini:.2f}",
-        "lost-share": format_percent(lost / result.customers if result.customers else None),
+        "customers": f"{customers:,}",
+        "top-share": format_percent(head["top20_revenue_share"]),
+        "gini": f"{head['gini']:.2f}",
+        "lost-share": format_percent(lost / customers if customers else None),
     }
 
 
@@ -119,22 +121,6 @@ def as_of_options(first: dt.date, last: dt.date) -> list[dt.date]:
     """
     ends = [t.date() for t in pd.date_range(first, last, freq="ME")]
     return sorted({*ends, last})
-
-
-def registry_aliases() -> dict[str, str]:
-    """Registry key → field name of :class:`LadderParams`, for links naming the registry.
-
-    Examples
-    --------
-    >>> registry_aliases()["ladder_lost_after_days"]
-    'lost_after_days'
-    """
-    aliases = {}
-    for field in dataclasses.fields(LadderParams):
-        assumption = field_assumption(LadderParams, field.name)
-        if assumption is not None and assumption.key != field.name:
-            aliases[assumption.key] = field.name
-    return aliases
 
 
 def stage_list(result: LadderResult) -> pd.DataFrame:
@@ -160,7 +146,7 @@ def stage_list_link(result: LadderResult, limit_bytes: int = DOWNLOAD_LIMIT_BYTE
 def stage_table_html(result: LadderResult) -> str:
     """People, revenue and margin per stage as an HTML table."""
     economics = result.economics
-    days = result.params.period_days
+    days = result.params.ladder_period_days
     rows = "".join(
         f"<tr class='stage-{s}'><td>{html.escape(STAGE_LABELS[s])}</td>"
         f"<td>{int(row.people):,}</td><td>{format_percent(row.people_share)}</td>"
@@ -211,9 +197,10 @@ class LoyaltyApp(ModelApp):
     """
 
     params_type: ClassVar[type] = LadderParams
-    main_sliders = ("lost_after_days", "repeat_min_purchases", "client_min_active_periods",
-                    "client_lookback_periods", "advocate_min_referrals")
-    more_sliders = ("period_days", "gross_margin_rate", "top_customer_share")
+    main_sliders = ("ladder_lost_after_days", "ladder_repeat_min_purchases",
+                    "ladder_client_min_active_periods", "ladder_client_lookback_periods",
+                    "ladder_advocate_min_referrals")
+    more_sliders = ("ladder_period_days", "gross_margin_rate", "pareto_top_customer_share")
     kpi_labels = {
         "customers": ("Customers", "people who have bought"),
         "top-share": ("Revenue from the top 20 %", "of customers (the 80/20 rule)"),
@@ -361,12 +348,12 @@ class LoyaltyApp(ModelApp):
         texts = ladder_kpi_texts(result)
         self.show_kpi("customers", texts["customers"],
                       f"{result.active_customers:,} active on {result.as_of.isoformat()}")
-        top = format_percent(result.params.top_customer_share, 0)
+        top = format_percent(result.params.pareto_top_customer_share, 0)
         self.kpi["top-share"].value = kpi_html(f"Revenue from the top {top}",
                                                texts["top-share"], self.kpi_labels["top-share"][1])
         self.show_kpi("gini", texts["gini"])
         self.show_kpi("lost-share", texts["lost-share"],
-                      f"no purchase in {result.params.lost_after_days} days")
+                      f"no purchase in {result.params.ladder_lost_after_days} days")
         self.stage_table.value = stage_table_html(result)
         self.data_note.value = (f"<small>Showing {html.escape(self._source)}: "
                                 f"{result.customers:,} customers, data up to "
@@ -453,15 +440,13 @@ class LoyaltyApp(ModelApp):
     def apply_query_string(self, query: str | None) -> list[str]:
         """:meth:`ModelApp.apply_query_string`, plus ``as_of=YYYY-MM-DD``.
 
-        A threshold may be named by its field (``lost_after_days=365``) or its registry key
+        Thresholds are named as their fields, which are their registry keys
         (``ladder_lost_after_days=365``).
 
         A date after the data's last date (or before its first) is reported and the data's
         last date shown instead.
         """
-        aliases = registry_aliases()
-        pairs = [(aliases.get(key, key), value)
-                 for key, value in parse_qsl((query or "").lstrip("?"), keep_blank_values=True)]
+        pairs = parse_qsl((query or "").lstrip("?"), keep_blank_values=True)
         dates = [value for key, value in pairs if key == "as_of"]
         rest = urlencode([(key, value) for key, value in pairs if key != "as_of"])
         messages = super().apply_query_string(rest)

@@ -1,12 +1,13 @@
 """The "Customer value" tab of the loyalty dashboard: lifetime value, who is gone, win-back.
 
 On the loyalty dashboard's data and as-of date (:class:`workbook.ui.loyalty_app.LoyaltyApp`),
-the per-customer summary already on the ladder snapshot (frequency, recency, ``T``, monetary
-value: :func:`workbook.models.loyalty.ladder.compute_ladder`) is fitted with BG/NBD and Gamma-Gamma
-(:func:`workbook.models.value.compute_customer_value`). Shown: KPI cards, the lifetime-value
-distribution, the probability-alive matrix, value at risk per ladder stage, and the win-back
-campaign (:func:`workbook.models.value.winback.compute_winback_campaign`): its top 20 as a table and the
-whole list as a spreadsheet-safe CSV link (:func:`workbook.run.export.to_safe_csv`).
+the per-customer purchase history already on the ladder snapshot
+(:func:`workbook.models.loyalty.ladder.compute_ladder`) is valued as notebook 03 values it
+(:func:`workbook.models.value.analysis.value_customers`: BG/NBD and Gamma-Gamma, value per
+stage, the win-back campaign). Shown: KPI cards (from the same headline numbers), the
+lifetime-value distribution, the probability-alive matrix, value at risk per ladder stage, and
+the win-back campaign: its top 20 as a table and the whole list as a spreadsheet-safe CSV link
+(:func:`workbook.run.export.to_safe_csv`).
 
 Speed: the fit (about 0.1 s on the sample) runs only when the data or the date changes (or
 the ladder's gross margin, which lifetime value shares); a ladder threshold move only regroups
@@ -26,11 +27,13 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from workbook.models.value import ClvError, ClvParams, ClvResult, compute_customer_value, value_by_stage
-from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 from workbook.core.formatting import format_money, format_percent
-from workbook.models.loyalty.ladder import STAGE_LABELS, LadderResult
 from workbook.core.parameters import build_params, field_assumption
+from workbook.core.validation import ParameterError
+from workbook.models.loyalty.ladder import STAGE_LABELS, LadderResult
+from workbook.models.value import CUSTOMER_VALUE, ClvError, ClvParams, ClvResult
+from workbook.models.value.analysis import CustomerValueAnalysis, value_customers
+from workbook.models.value.winback import WINBACK, WinbackParams, WinbackResult
 from workbook.plotting.clv import (
     alive_matrix_traces,
     clv_distribution_traces,
@@ -42,8 +45,7 @@ from workbook.plotting.clv import (
 from workbook.plotting.winback import campaign_curve_traces, plot_campaign_curve
 from workbook.ui.app import Chart, chart, kpi_html, running_loop, update_figures
 from workbook.ui.controls import assumption_slider, source_badge
-from workbook.core.validation import ParameterError
-from workbook.models.value.winback import WinbackParams, WinbackResult, compute_winback_campaign
+from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 
 __all__ = [
     "FITTING_TEXT",
@@ -51,7 +53,6 @@ __all__ = [
     "VALUE_KPI_LABELS",
     "WINBACK_SLIDERS",
     "ValueTab",
-    "customer_summary",
     "value_kpi_texts",
     "winback_list",
     "winback_list_link",
@@ -66,7 +67,8 @@ FITTING_TEXT = "Fitting…"
 TOP_CANDIDATES = 20
 """Win-back candidates shown in the table (the download holds them all)."""
 
-WINBACK_SLIDERS = ("alive_threshold", "cost_per_contact", "new_customer_conversion_rate")
+WINBACK_SLIDERS = ("winback_alive_threshold", "winback_cost_per_contact",
+                   "winback_new_customer_conversion_rate")
 """Fields of :class:`workbook.models.value.winback.WinbackParams` with a slider in the tab."""
 
 VALUE_KPI_LABELS = {
@@ -77,42 +79,30 @@ VALUE_KPI_LABELS = {
 }
 """KPI name → (label, note); each card carries the CSS class ``kpi-<name>``."""
 
-SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
-
 WINBACK_LIST_COLUMNS = ("rank", "customer_id", "stage", "stage_label", "ladder_lost",
                         "probability_alive", "frequency", "recency", "T", "value_at_stake",
                         "chance_of_return", "expected_value", "net_value", "contacted")
 """Columns of the downloaded win-back list."""
 
 
-def customer_summary(ladder: LadderResult) -> pd.DataFrame:
-    """The per-customer summary of everyone who has bought, from the ladder's snapshot.
-
-    The snapshot carries :func:`workbook.data.summary.summary_expr`'s columns as of the ladder's
-    date; prospects (no purchase) are left out, as the purchase models need one.
-    """
-    snapshot = ladder.snapshot
-    buyers = snapshot[snapshot["purchase_days"] > 0]
-    return buyers[list(SUMMARY_COLUMNS)].astype("float64")
-
-
 def value_kpi_texts(value: ClvResult, campaign: WinbackResult) -> dict[str, str]:
-    """The text of each KPI card of the tab, as the page shows it.
+    """The text of each KPI card of the tab, as the page shows it: the headline numbers.
 
     Examples
     --------
     >>> from workbook.data.load import load_customer_data
-    >>> from workbook.models.loyalty.ladder import compute_ladder
-    >>> value = compute_customer_value(customer_summary(compute_ladder(load_customer_data())))
-    >>> value_kpi_texts(value, compute_winback_campaign(value))["expected-alive"]
+    >>> from workbook.models.loyalty.ladder import assign_stages
+    >>> analysis = value_customers(assign_stages(load_customer_data()))
+    >>> value_kpi_texts(analysis.value, analysis.winback)["expected-alive"]
     '1,789'
     """
-    customers = value.customers
+    assert CUSTOMER_VALUE.headline is not None and WINBACK.headline is not None
+    head = {**CUSTOMER_VALUE.headline(value), **WINBACK.headline(campaign)}
     return {
-        "expected-alive": f"{value.expected_alive:,.0f}",
-        "mean-clv": format_money(float(customers["clv"].mean())),
-        "value-at-risk": format_money(float(customers["value_at_risk"].sum())),
-        "winback-net": format_money(campaign.net_value),
+        "expected-alive": f"{head['expected_alive']:,.0f}",
+        "mean-clv": format_money(head["mean_clv"]),
+        "value-at-risk": format_money(head["total_value_at_risk"]),
+        "winback-net": format_money(head["winback_net_value"]),
     }
 
 
@@ -151,7 +141,8 @@ def winback_table_html(campaign: WinbackResult, top: int = TOP_CANDIDATES) -> st
         return "<p>No customer is below the probability-alive threshold: nobody to win back.</p>"
     return (
         f"<div><b>The best {len(best):,} of {campaign.lost_customers:,} lost customers</b> "
-        f"<small>(probability alive below {format_percent(campaign.params.alive_threshold, 0)}"
+        f"<small>(probability alive below "
+        f"{format_percent(campaign.params.winback_alive_threshold, 0)}"
         f"; contact {campaign.contacts:,} of them)</small></div>"
         "<table class='wb-stage-table wb-winback-table'><tr><th>Rank</th><th>Customer</th>"
         "<th>Stage</th><th>P(alive)</th><th>Repeat purchases</th><th>Value at stake</th>"
@@ -169,8 +160,9 @@ class ValueTab:
         Starting win-back inputs; registry defaults when omitted.
     clv_params
         Discount rate and horizon of the lifetime value; registry defaults when omitted. The
-        gross margin is the ladder's (:attr:`workbook.models.loyalty.ladder.LadderParams.gross_margin_rate`),
-        so both tabs count margin alike.
+        gross margin is the ladder's
+        (:attr:`workbook.models.loyalty.ladder.LadderParams.gross_margin_rate`), so both tabs
+        count margin alike.
     defer_download
         On a win-back slider move, rebuild the download link in the next turn of the kernel's
         event loop, after the KPI cards, table and chart have gone out (the dashboard turns it
@@ -184,7 +176,7 @@ class ValueTab:
     >>> tab = ValueTab()
     >>> tab.update(compute_ladder(data), data)
     True
-    >>> tab.value.headline()["customers"]
+    >>> tab.analysis.headline()["customers"]
     2828
     """
 
@@ -195,9 +187,8 @@ class ValueTab:
         self.defaults = WinbackParams()
         self.params = params or self.defaults
         self.clv_params = clv_params or ClvParams()
-        self.value: ClvResult | None = None
-        self.campaign: WinbackResult | None = None
-        self.stage_value: pd.DataFrame | None = None
+        self.analysis: CustomerValueAnalysis | None = None
+        """Values, stage table and campaign shown (:func:`value_customers`); ``None`` unfitted."""
         self.ladder: LadderResult | None = None
         """The ladder result whose stages are shown."""
         self.fits = 0
@@ -248,6 +239,21 @@ class ValueTab:
         self.layout = widgets.VBox([self.status, self.content])
         self.layout.add_class("wb-value-tab")
 
+    @property
+    def value(self) -> ClvResult | None:
+        """Every customer valued (``None`` before a fit, or when it failed)."""
+        return self.analysis.value if self.analysis is not None else None
+
+    @property
+    def campaign(self) -> WinbackResult | None:
+        """The win-back campaign shown."""
+        return self.analysis.winback if self.analysis is not None else None
+
+    @property
+    def stage_value(self) -> pd.DataFrame | None:
+        """Value and value at risk per ladder stage, as shown."""
+        return self.analysis.stage_value if self.analysis is not None else None
+
     # --- updating from the ladder -----------------------------------------------------------
 
     def update(self, ladder: LadderResult, data: object) -> bool:
@@ -259,7 +265,7 @@ class ValueTab:
         """
         if self.needs_fit(ladder, data):
             return self.fit(ladder, data)
-        if self.value is None:
+        if self.analysis is None:
             return False  # this data and date could not be fitted; the message says why
         if ladder is not self.ladder:
             return self._show_stages(ladder)
@@ -276,7 +282,7 @@ class ValueTab:
 
     def shows(self, ladder: LadderResult) -> bool:
         """Whether the tab shows numbers for ``ladder`` (fitted and grouped by its stages)."""
-        return self.value is not None and self.ladder is ladder
+        return self.analysis is not None and self.ladder is ladder
 
     def fit(self, ladder: LadderResult, data: object) -> bool:
         """Fit both models to the customers of ``ladder`` and show everything."""
@@ -285,7 +291,8 @@ class ValueTab:
             gross_margin_rate=ladder.params.gross_margin_rate)
         self._show_status(FITTING_TEXT, css="wb-value-fitting")
         try:
-            value = compute_customer_value(customer_summary(ladder), self.clv_params)
+            analysis = value_customers(ladder.snapshot, self.clv_params, self.params,
+                                       as_of=ladder.as_of)
         except ClvError as error:
             return self._fit_failed(f"Lifetime value cannot be computed for this data as of "
                                     f"{ladder.as_of.isoformat()}: {error}")
@@ -294,11 +301,12 @@ class ValueTab:
             return self._fit_failed(f"Lifetime value could not be computed "
                                     f"({type(error).__name__}: {error}).")
         self.fits += 1
-        self.value = value
-        return self._show_stages(ladder)
+        self.analysis, self.ladder = analysis, ladder
+        self._show_all()
+        return True
 
     def _fit_failed(self, text: str) -> bool:
-        self.value = self.campaign = self.stage_value = None
+        self.analysis = None
         self.ladder = None
         self.content.layout.display = "none"
         self._show_status(text.rstrip(" .:") + ". The loyalty ladder is unaffected.",
@@ -306,16 +314,15 @@ class ValueTab:
         return False
 
     def _show_stages(self, ladder: LadderResult) -> bool:
-        assert self.value is not None
+        """Regroup the fitted values by ``ladder``'s stages (a threshold moved): no refit."""
+        assert self.analysis is not None
         try:
-            stages = ladder.snapshot["stage"]
-            self.stage_value = value_by_stage(self.value, stages)
-            campaign = compute_winback_campaign(self.value, self.params, stages)
+            analysis = self.analysis.with_stages(ladder.snapshot["stage"])
         except Exception as error:  # never a traceback on the page
             log.exception("win-back failed")
             return self._fit_failed(f"The win-back campaign could not be computed "
                                     f"({type(error).__name__}: {error}).")
-        self.ladder, self.campaign = ladder, campaign
+        self.analysis, self.ladder = analysis, ladder
         self._show_all()
         return True
 
@@ -341,9 +348,9 @@ class ValueTab:
             return False
         self.params = params
         self._show_message("")
-        if self.value is None or self.ladder is None:
+        if self.analysis is None or self.ladder is None:
             return True  # nothing fitted yet: the next fit uses these inputs
-        self.campaign = compute_winback_campaign(self.value, params, self.ladder.snapshot["stage"])
+        self.analysis = self.analysis.with_winback(params)
         self._show_campaign(deferred=deferred)
         return True
 

@@ -111,10 +111,9 @@ def test_two_orders_on_one_day_are_one_purchase() -> None:
 
 
 def test_repeat_threshold_is_a_registry_figure_and_can_move() -> None:
-    assert ladder({"r": [3, 40]}, params=PARAMS.replace(repeat_min_purchases=3))["r"] == \
-        "first_time"
-    assert ladder({"r": [3, 40, 50]}, params=PARAMS.replace(repeat_min_purchases=3))["r"] == \
-        "repeat"
+    three = PARAMS.replace(ladder_repeat_min_purchases=3)
+    assert ladder({"r": [3, 40]}, params=three)["r"] == "first_time"
+    assert ladder({"r": [3, 40, 50]}, params=three)["r"] == "repeat"
 
 
 def test_two_of_four_periods_is_not_yet_a_client() -> None:
@@ -122,7 +121,7 @@ def test_two_of_four_periods_is_not_yet_a_client() -> None:
 
 
 def test_period_edges() -> None:
-    # period 0 is days 0..90 back, period 1 is 91..181 back (period_days 91)
+    # period 0 is days 0..90 back, period 1 is 91..181 back (ladder_period_days 91)
     assert ladder({"c": [90, 91, 182]})["c"] == "client"  # periods 0, 1, 2
     assert ladder({"r": [0, 90, 182]})["r"] == "repeat"  # periods 0, 0, 2
 
@@ -153,7 +152,7 @@ def test_referral_count_column_and_advocate_flag() -> None:
                  {"customer_id": "b", "signup_date": ago(300), "advocate": True},
                  {"customer_id": "c", "signup_date": ago(300), "referrals": 2}]
     stages = ladder({"a": [3, 100, 200], "b": [3, 100, 200], "c": [3]}, customers=customers,
-                    params=PARAMS.replace(advocate_min_referrals=2))
+                    params=PARAMS.replace(ladder_advocate_min_referrals=2))
     assert stages[["a", "b", "c"]].tolist() == ["advocate", "advocate", "first_time"]
 
 
@@ -250,21 +249,21 @@ def test_snapshot_dates_after_the_data_are_refused(sample: CustomerData) -> None
 def test_moving_a_threshold_reuses_the_engine_query(sample: CustomerData) -> None:
     assign_stages(sample, as_of="2025-06-30")
     cached = len(sample.cache)
-    assign_stages(sample, PARAMS.replace(lost_after_days=365), as_of="2025-06-30")
+    assign_stages(sample, PARAMS.replace(ladder_lost_after_days=365), as_of="2025-06-30")
     assert len(sample.cache) == cached
-    assign_stages(sample, PARAMS.replace(period_days=30), as_of="2025-06-30")
+    assign_stages(sample, PARAMS.replace(ladder_period_days=30), as_of="2025-06-30")
     assert len(sample.cache) == cached + 1
 
 
 @pytest.mark.parametrize(
     ("field", "value", "fragment"),
     [
-        ("repeat_min_purchases", 1, "whole number from 2"),
-        ("period_days", 0, "whole number from 1"),
-        ("client_min_active_periods", 5, "at most client_lookback_periods (4)"),
-        ("lost_after_days", 10.5, "whole number"),
+        ("ladder_repeat_min_purchases", 1, "whole number from 2"),
+        ("ladder_period_days", 0, "whole number from 1"),
+        ("ladder_client_min_active_periods", 5, "at most ladder_client_lookback_periods (4)"),
+        ("ladder_lost_after_days", 10.5, "whole number"),
         ("gross_margin_rate", 1.5, "fraction"),
-        ("top_customer_share", 0, "above 0"),
+        ("pareto_top_customer_share", 0, "above 0"),
     ],
 )
 def test_invalid_thresholds_name_the_parameter(field: str, value: object,
@@ -279,8 +278,8 @@ def test_defaults_come_from_the_registry() -> None:
     from workbook.core.parameters import assumptions_used
 
     table = assumptions_used(PARAMS)
-    assert table.loc["repeat_min_purchases", "value"] == 2
-    assert table.loc["lost_after_days", "default"] == 180
+    assert table.loc["ladder_repeat_min_purchases", "value"] == 2
+    assert table.loc["ladder_lost_after_days", "default"] == 180
     assert not table["changed"].any()
 
 
@@ -307,9 +306,10 @@ def features_of(rows: list[tuple[int, int, int, int, bool, bool, bool]]) -> pd.D
 
 
 thresholds = st.builds(
-    LadderParams, repeat_min_purchases=st.integers(2, 6), period_days=st.integers(7, 120),
-    client_lookback_periods=st.just(6), client_min_active_periods=st.integers(1, 6),
-    advocate_min_referrals=st.integers(1, 3), lost_after_days=st.integers(30, 400))
+    LadderParams, ladder_repeat_min_purchases=st.integers(2, 6),
+    ladder_period_days=st.integers(7, 120), ladder_client_lookback_periods=st.just(6),
+    ladder_client_min_active_periods=st.integers(1, 6),
+    ladder_advocate_min_referrals=st.integers(1, 3), ladder_lost_after_days=st.integers(30, 400))
 
 
 @settings(max_examples=200, deadline=None)
@@ -323,10 +323,13 @@ def test_rules_every_person_gets_one_stage_and_thresholds_move_the_right_way(
     assert stages[buyers].isin(BUYER_STAGES).all()
     assert stages[~buyers].isin(["suspect", "prospect"]).all()
     longer = pd.Series(apply_ladder_rules(
-        features, params.replace(lost_after_days=params.lost_after_days + step), AS_OF))
+        features, params.replace(ladder_lost_after_days=params.ladder_lost_after_days + step),
+        AS_OF))
     assert (longer == "lost").sum() <= (stages == "lost").sum()
     stricter = pd.Series(apply_ladder_rules(
-        features, params.replace(repeat_min_purchases=params.repeat_min_purchases + 1), AS_OF))
+        features,
+        params.replace(ladder_repeat_min_purchases=params.ladder_repeat_min_purchases + 1),
+        AS_OF))
     upper = ["repeat", "client", "advocate"]
     assert stricter.isin(upper).sum() <= stages.isin(upper).sum()
 
@@ -368,7 +371,8 @@ def test_engine_counts_sum_to_people_and_rows_sum_to_one(rows: list[tuple[str, i
 def test_short_periods_place_clients_like_a_plain_calculation() -> None:
     """Periods of a week: the period masks once overflowed a 64-bit shift in the engine."""
     data = load_customer_data()
-    params = LadderParams(period_days=7, client_lookback_periods=4, client_min_active_periods=2)
+    params = LadderParams(ladder_period_days=7, ladder_client_lookback_periods=4,
+                          ladder_client_min_active_periods=2)
     snapshot = assign_stages(data, params)
     tx = pd.read_csv(sample_path("transactions"), parse_dates=["date"])
     tx = tx[~tx["refund"].astype(str).str.lower().isin(["true", "1"])]

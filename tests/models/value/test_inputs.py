@@ -1,4 +1,4 @@
-"""Shared input handling: identical rows merged, errors named, BLAS threads restored."""
+"""Shared input handling: identical rows merged, errors named, BLAS threads limited in fits."""
 
 from __future__ import annotations
 
@@ -7,8 +7,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.models.value import inputs
-from workbook.models.value.inputs import ClvError, column, single_blas_thread, unique_rows
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from workbook.models.value.inputs import (
+    FIT_BLAS_THREADS,
+    ClvError,
+    column,
+    fit_log_params,
+    unique_rows,
+)
 
 
 @settings(max_examples=50, deadline=None)
@@ -32,11 +39,24 @@ def test_column_names_the_first_bad_rows() -> None:
         column("recency", [1.0], size=3)
 
 
-def test_single_blas_thread_restores_thread_counts() -> None:
-    with single_blas_thread():  # finds the libraries on first use
-        pass
-    counts = [int(get()) for get, _ in inputs._blas_controls or []]
-    with single_blas_thread():
-        inside = [int(get()) for get, _ in inputs._blas_controls or []]
-    assert inside == [1] * len(counts)
-    assert [int(get()) for get, _ in inputs._blas_controls or []] == counts
+def blas_threads() -> list[int]:
+    """Threads of every BLAS loaded in this process, as threadpoolctl reports them."""
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def test_a_fit_runs_blas_on_one_thread_and_restores_the_counts() -> None:
+    if not blas_threads():
+        pytest.skip("no BLAS thread pool that threadpoolctl can see in this process")
+    seen: list[list[int]] = []
+
+    def objective(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        seen.append(blas_threads())
+        return float(theta @ theta), 2.0 * theta  # minimum at 0
+
+    with threadpool_limits(limits=2, user_api="blas"):  # so that one thread is a change
+        before = blas_threads()
+        theta, _ = fit_log_params(objective, np.array([1.0, -2.0]), ["a", "b"], "test")
+        after = blas_threads()
+    assert np.allclose(theta, 0.0, atol=1e-6)
+    assert seen and all(inside == [FIT_BLAS_THREADS] * len(before) for inside in seen)
+    assert after == before

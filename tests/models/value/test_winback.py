@@ -66,10 +66,10 @@ def test_stages_are_shown_and_the_ladder_is_compared() -> None:
 
 
 def test_params_refuse_a_chance_above_one() -> None:
-    with pytest.raises(ParameterError, match="new_customer_conversion_rate"):
-        WinbackParams(winback_vs_new_odds=3.0, new_customer_conversion_rate=0.5)
-    with pytest.raises(ParameterError, match="alive_threshold"):
-        WinbackParams(alive_threshold=30)
+    with pytest.raises(ParameterError, match="winback_new_customer_conversion_rate"):
+        WinbackParams(winback_vs_new_odds=3.0, winback_new_customer_conversion_rate=0.5)
+    with pytest.raises(ParameterError, match="winback_alive_threshold"):
+        WinbackParams(winback_alive_threshold=30)
 
 
 @settings(max_examples=40, deadline=None)
@@ -77,7 +77,7 @@ def test_params_refuse_a_chance_above_one() -> None:
        st.floats(0.01, 0.9))
 def test_ranking_and_totals_hold_for_any_base(rows, threshold) -> None:
     base = values([a for a, _ in rows], [v for _, v in rows])
-    params = WinbackParams(alive_threshold=threshold)
+    params = WinbackParams(winback_alive_threshold=threshold)
     result = compute_winback_campaign(base, params)
     candidates = result.candidates
     assert (candidates["probability_alive"] < threshold).all()

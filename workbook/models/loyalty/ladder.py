@@ -9,32 +9,37 @@ are registry assumptions (:class:`LadderParams`):
 ==============  =================================================================================
 stage           rule, as of the date (first match from the top)
 ==============  =================================================================================
-lost            bought before, but not in the last ``lost_after_days`` days
-advocate        a client who has referred ``advocate_min_referrals`` customers or more (counted
-                from ``referred_by`` by the referred customer's sign-up date, or the
+lost            bought before, but not in the last ``ladder_lost_after_days`` days
+advocate        a client who has referred ``ladder_advocate_min_referrals`` customers or more
+                (counted from ``referred_by`` by the referred customer's sign-up date, or the
                 ``referrals`` count), or is flagged ``advocate``
-client          a repeat customer who bought in ``client_min_active_periods`` or more of the
-                last ``client_lookback_periods`` periods of ``period_days`` days
-repeat          bought on ``repeat_min_purchases`` or more distinct days
+client          a repeat customer who bought in ``ladder_client_min_active_periods`` or more of
+                the last ``ladder_client_lookback_periods`` periods of ``ladder_period_days``
+                days
+repeat          bought on ``ladder_repeat_min_purchases`` or more distinct days
 first_time      bought, on fewer distinct days
 prospect        never bought, but qualified as a lead or signed up as a customer
 suspect         never bought, known only as a lead
 ==============  =================================================================================
 
-Period ``k`` (``k = 0, 1, ...``) covers the days ``as_of - (k+1)·period_days`` (excluded) to
-``as_of - k·period_days`` (included). Refund rows are not purchases: they count in revenue
-(negatively), never as a purchase day. Griffin's disqualified prospect is not modelled: remove
-such leads from the prospects file.
+Period ``k`` (``k = 0, 1, ...``) covers the days ``as_of - (k+1)·ladder_period_days``
+(excluded) to ``as_of - k·ladder_period_days`` (included). Refund rows are not purchases: they
+count in revenue (negatively), never as a purchase day. Griffin's disqualified prospect is not
+modelled: remove such leads from the prospects file.
 
 The per-person features (purchase days, the periods with a purchase, revenue, referrals) are
 one Ibis query in the engine (:func:`workbook.data.summary.features_expr`), kept per date and
 period length; the rules are then applied to them vectorised (:func:`apply_ladder_rules`), so
 moving a threshold costs milliseconds, not a query.
+
+:data:`LOYALTY_LADDER` declares the model once (:class:`workbook.core.model.Model`); the
+notebook's analysis (:func:`workbook.models.loyalty.analysis.analyse_loyalty`) and the
+dashboard (:class:`workbook.ui.loyalty_app.LoyaltyApp`) both run :func:`compute_ladder` and
+read its :meth:`LadderResult.headline`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -42,15 +47,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.data.summary import features_expr, fetch_by_customer
-from workbook.data.load import CustomerData, parse_as_of
+from workbook.core.declare import Params
 from workbook.core.formatting import format_money, format_percent
-from workbook.models.loyalty.pareto import ParetoResult, compute_pareto, pareto_by_segment
+from workbook.core.model import Model
 from workbook.core.parameters import assumed
-from workbook.core.validation import ParameterError, require_fraction, require_integer
+from workbook.core.validation import ParameterError, require_integer
+from workbook.data.load import CustomerData, load_customer_data, parse_as_of
+from workbook.data.summary import features_expr, fetch_by_customer
+from workbook.models.loyalty.pareto import ParetoResult, compute_pareto, pareto_by_segment
 
 __all__ = [
     "BUYER_STAGES",
+    "LOYALTY_LADDER",
     "STAGES",
     "STAGE_LABELS",
     "LadderParams",
@@ -92,71 +100,45 @@ NEW = "new"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class LadderParams:
-    """Thresholds of the ladder rules; defaults from the registry.
+class LadderParams(Params):
+    """Thresholds of the ladder rules; defaults, kinds and limits from the registry.
 
     Attributes
     ----------
-    repeat_min_purchases
+    ladder_repeat_min_purchases
         Distinct purchase days that make a repeat customer (2).
-    period_days
+    ladder_period_days
         Length of one period in days: the step of the transition matrix and the forecast.
-    client_lookback_periods
+    ladder_client_lookback_periods
         Recent periods looked at for a client.
-    client_min_active_periods
-        Of those, how many must have a purchase (at most ``client_lookback_periods``).
-    advocate_min_referrals
+    ladder_client_min_active_periods
+        Of those, how many must have a purchase (at most ``ladder_client_lookback_periods``).
+    ladder_advocate_min_referrals
         Referred customers that make a client an advocate.
-    lost_after_days
+    ladder_lost_after_days
         Days without a purchase after which a customer is lost.
     gross_margin_rate
         Gross margin as a fraction of revenue, for the margin per stage.
-    top_customer_share
+    pareto_top_customer_share
         Top fraction of customers in the 80/20 figures (0.2 = top 20 %).
     """
 
-    repeat_min_purchases: int = assumed("ladder_repeat_min_purchases")
-    period_days: int = assumed("ladder_period_days")
-    client_lookback_periods: int = assumed("ladder_client_lookback_periods")
-    client_min_active_periods: int = assumed("ladder_client_min_active_periods")
-    advocate_min_referrals: int = assumed("ladder_advocate_min_referrals")
-    lost_after_days: int = assumed("ladder_lost_after_days")
+    ladder_repeat_min_purchases: int = assumed("ladder_repeat_min_purchases")
+    ladder_period_days: int = assumed("ladder_period_days")
+    ladder_client_lookback_periods: int = assumed("ladder_client_lookback_periods")
+    ladder_client_min_active_periods: int = assumed("ladder_client_min_active_periods")
+    ladder_advocate_min_referrals: int = assumed("ladder_advocate_min_referrals")
+    ladder_lost_after_days: int = assumed("ladder_lost_after_days")
     gross_margin_rate: float = assumed("gross_margin_rate")
-    top_customer_share: float = assumed("pareto_top_customer_share")
+    pareto_top_customer_share: float = assumed("pareto_top_customer_share")
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "repeat_min_purchases",
-             require_integer("repeat_min_purchases", self.repeat_min_purchases, low=2, high=100))
-        set_(self, "period_days", require_integer("period_days", self.period_days, low=1,
-                                                  high=3650))
-        set_(self, "client_lookback_periods", require_integer(
-            "client_lookback_periods", self.client_lookback_periods, low=1, high=60))
-        set_(self, "client_min_active_periods", require_integer(
-            "client_min_active_periods", self.client_min_active_periods, low=1, high=60))
-        set_(self, "advocate_min_referrals", require_integer(
-            "advocate_min_referrals", self.advocate_min_referrals, low=1, high=1000))
-        set_(self, "lost_after_days", require_integer("lost_after_days", self.lost_after_days,
-                                                      low=1, high=36500))
-        set_(self, "gross_margin_rate", require_fraction("gross_margin_rate",
-                                                         self.gross_margin_rate))
-        set_(self, "top_customer_share", require_fraction("top_customer_share",
-                                                          self.top_customer_share))
-        if self.top_customer_share == 0:
-            raise ParameterError("top_customer_share", "a fraction above 0 and at most 1", 0)
-        if self.client_min_active_periods > self.client_lookback_periods:
+    def check(self) -> None:
+        """A client needs at most as many active periods as are looked at."""
+        if self.ladder_client_min_active_periods > self.ladder_client_lookback_periods:
             raise ParameterError(
-                "client_min_active_periods",
-                f"at most client_lookback_periods ({self.client_lookback_periods})",
-                self.client_min_active_periods)
-
-    def replace(self, **changes: Any) -> LadderParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+                "ladder_client_min_active_periods",
+                f"at most ladder_client_lookback_periods ({self.ladder_client_lookback_periods})",
+                self.ladder_client_min_active_periods)
 
 
 def compute_features(data: CustomerData, as_of: dt.date | str | None = None,
@@ -170,7 +152,7 @@ def compute_features(data: CustomerData, as_of: dt.date | str | None = None,
     """
     day = _resolve(data, as_of)
     length = require_integer("period_days", period_days if period_days is not None
-                             else LadderParams().period_days, low=1, high=3650)
+                             else LadderParams().ladder_period_days, low=1, high=3650)
     key = ("features", day, length)
     cached = data.cache.get(key)
     if cached is not None:
@@ -181,8 +163,8 @@ def compute_features(data: CustomerData, as_of: dt.date | str | None = None,
 
 
 def _active_periods(features: pd.DataFrame, params: LadderParams) -> np.ndarray:
-    """Periods with a purchase among the last ``client_lookback_periods`` (bits of the mask)."""
-    window = np.int64((1 << params.client_lookback_periods) - 1)
+    """Periods with a purchase among the last ``ladder_client_lookback_periods`` (mask bits)."""
+    window = np.int64((1 << params.ladder_client_lookback_periods) - 1)
     mask = features["active_mask"].to_numpy(dtype=np.int64)
     return np.bitwise_count(mask & window).astype(np.int64)
 
@@ -192,21 +174,21 @@ def apply_ladder_rules(features: pd.DataFrame, params: LadderParams,
     """The stage of every row of ``features`` (see :func:`compute_features`) on ``as_of``.
 
     The rules of the module docstring, vectorised; the first that matches wins. The
-    features must have been computed for ``as_of`` and ``params.period_days``.
+    features must have been computed for ``as_of`` and ``params.ladder_period_days``.
     """
     bought = features["purchase_days"].to_numpy(dtype=np.int64)
     last = features["last_purchase"].to_numpy(dtype="datetime64[D]")
     idle_days = (np.datetime64(as_of, "D") - last).astype("timedelta64[D]").astype(np.int64)
     active = _active_periods(features, params)
-    is_repeat = bought >= params.repeat_min_purchases
-    is_client = is_repeat & (active >= params.client_min_active_periods)
+    is_repeat = bought >= params.ladder_repeat_min_purchases
+    is_client = is_repeat & (active >= params.ladder_client_min_active_periods)
     is_advocate = is_client & (
-        (features["referrals"].to_numpy(dtype=np.int64) >= params.advocate_min_referrals)
+        (features["referrals"].to_numpy(dtype=np.int64) >= params.ladder_advocate_min_referrals)
         | features["advocate_flag"].to_numpy(dtype=bool))
     known = features["qualified"].to_numpy(dtype=bool) | features["signed_up"].to_numpy(
         dtype=bool)
     codes = np.select(
-        [(bought == 0) & known, bought == 0, idle_days > params.lost_after_days, is_advocate,
+        [(bought == 0) & known, bought == 0, idle_days > params.ladder_lost_after_days, is_advocate,
          is_client, is_repeat],
         [STAGES.index(s) for s in ("prospect", "suspect", "lost", "advocate", "client",
                                    "repeat")],
@@ -232,12 +214,12 @@ def assign_stages(data: CustomerData, params: LadderParams | None = None,
     -------
     pandas.DataFrame
         Indexed by ``customer_id`` (sorted): ``stage`` (an ordered categorical over
-        :data:`STAGES`), ``active_periods`` (of the last ``client_lookback_periods``) and the
+        :data:`STAGES`), ``active_periods`` (of the last ``ladder_client_lookback_periods``) and the
         columns of :func:`workbook.data.summary.features_expr`.
     """
     params = params or LadderParams()
     day = _resolve(data, as_of)
-    features = compute_features(data, day, params.period_days)
+    features = compute_features(data, day, params.ladder_period_days)
     return features.assign(stage=apply_ladder_rules(features, params, day),
                            active_periods=_active_periods(features, params))[
         ["stage", "active_periods", *features.columns]]
@@ -328,7 +310,7 @@ def compute_transitions(data: CustomerData, params: LadderParams | None = None,
                         end: dt.date | str | None = None) -> TransitionResult:
     """How people moved between stages from ``start`` to ``end``.
 
-    ``end`` defaults to the data's as-of date, ``start`` to one period (``period_days``)
+    ``end`` defaults to the data's as-of date, ``start`` to one period (``ladder_period_days``)
     before it.
 
     Notes
@@ -340,7 +322,7 @@ def compute_transitions(data: CustomerData, params: LadderParams | None = None,
     """
     params = params or LadderParams()
     last = _resolve(data, end)
-    first = parse_as_of(start, "start") or last - dt.timedelta(days=params.period_days)
+    first = parse_as_of(start, "start") or last - dt.timedelta(days=params.ladder_period_days)
     if first >= last:
         raise ParameterError("start", f"a date before the end date {last.isoformat()}",
                              first.isoformat())
@@ -396,7 +378,7 @@ def stage_economics(snapshot: pd.DataFrame, params: LadderParams | None = None) 
     pandas.DataFrame
         Indexed by stage (ladder order, zeros included): ``people``, ``people_share``,
         ``revenue_to_date``, ``revenue_share``, ``margin_to_date``, ``period_revenue`` (the
-        last ``period_days``), ``period_margin`` and ``revenue_per_person`` (to date).
+        last ``ladder_period_days``), ``period_margin`` and ``revenue_per_person`` (to date).
         Margin is revenue × ``gross_margin_rate``; revenue is net of refunds.
     """
     params = params or LadderParams()
@@ -484,7 +466,7 @@ def compute_ladder(data: CustomerData, params: LadderParams | None = None,
     as_of
         Snapshot date (default: the data's as-of date).
     forecast_periods
-        Periods of ``period_days`` ahead in the Markov forecast.
+        Periods of ``ladder_period_days`` ahead in the Markov forecast.
 
     Returns
     -------
@@ -501,7 +483,7 @@ def compute_ladder(data: CustomerData, params: LadderParams | None = None,
     params = params or LadderParams()
     day = _resolve(data, as_of)
     require_integer("forecast_periods", forecast_periods, low=0, high=400)
-    previous = day - dt.timedelta(days=params.period_days)
+    previous = day - dt.timedelta(days=params.ladder_period_days)
     before = assign_stages(data, params, previous)
     snapshot = assign_stages(data, params, day)
     counts_matrix, probabilities = transition_matrix(before["stage"], snapshot["stage"])
@@ -517,9 +499,10 @@ def compute_ladder(data: CustomerData, params: LadderParams | None = None,
         transitions=TransitionResult(previous, day, counts_matrix, probabilities),
         forecast=forecast_stages(probabilities, counts, forecast_periods),
         economics=stage_economics(snapshot, params),
-        pareto=compute_pareto(buyers["revenue_to_date"].to_numpy(), params.top_customer_share),
+        pareto=compute_pareto(buyers["revenue_to_date"].to_numpy(),
+                              params.pareto_top_customer_share),
         pareto_segments=pareto_by_segment(buyers["revenue_to_date"], buyers["segment"],
-                                          params.top_customer_share),
+                                          params.pareto_top_customer_share),
     )
 
 
@@ -538,5 +521,24 @@ def ladder_headline_text(result: LadderResult) -> str:
         f"{format_percent(result.pareto.top_revenue_share)} of revenue "
         f"(Gini {result.pareto.gini:.2f})",
         f"Revenue to date: {format_money(head['revenue_to_date'])}; "
-        f"last {result.params.period_days} days: {format_money(head['period_revenue'])}",
+        f"last {result.params.ladder_period_days} days: {format_money(head['period_revenue'])}",
     ])
+
+
+def _sample_ladder(params: LadderParams) -> LadderResult:
+    """:func:`compute_ladder` on the sample business as of its last date."""
+    return compute_ladder(load_customer_data(), params)
+
+
+LOYALTY_LADDER: Model[LadderParams, LadderResult] = Model(
+    name="loyalty_ladder",
+    params_type=LadderParams,
+    compute=_sample_ladder,
+    headline=LadderResult.headline,
+)
+"""The loyalty ladder, declared once: :class:`LadderParams` in, :class:`LadderResult` out.
+
+Its ``compute`` runs on the sample business (``data/samples``); on other data call
+:func:`compute_ladder` (what the notebook and the dashboard do), and read the numbers a report
+publishes through ``headline``.
+"""

@@ -1,8 +1,10 @@
 """Customer lifetime value: BG/NBD purchases, Gamma-Gamma spend, value per customer.
 
-The models (:mod:`workbook.models.value.bgnbd`, :mod:`workbook.models.value.gamma_gamma`), their simulators
-(:mod:`workbook.models.value.simulate`) and the valuation of a customer base
-(:mod:`workbook.models.value.lifetime_value`). Input: the per-customer summary of
+The models (:mod:`workbook.models.value.bgnbd`, :mod:`workbook.models.value.gamma_gamma`), their
+simulators (:mod:`workbook.models.value.simulate`), the valuation of a customer base
+(:mod:`workbook.models.value.lifetime_value`, declared once as :data:`CUSTOMER_VALUE`), the
+win-back campaign (:mod:`workbook.models.value.winback`) and the analysis the notebook and the
+dashboard share (:mod:`workbook.models.value.analysis`). Input: the per-customer summary of
 :func:`workbook.data.summary.summarize_customers` (frequency, recency, ``T`` in days, monetary
 value).
 """
@@ -26,6 +28,7 @@ from workbook.models.value.gamma_gamma import (
 from workbook.models.value.inputs import ClvError
 from workbook.models.value.simulate import simulate_bgnbd, simulate_gamma_gamma
 from workbook.models.value.lifetime_value import (
+    CUSTOMER_VALUE,
     ClvParams,
     ClvResult,
     clv_headline_text,
@@ -36,6 +39,7 @@ from workbook.models.value.lifetime_value import (
 )
 
 __all__ = [
+    "CUSTOMER_VALUE",
     "BgNbdFit",
     "ClvError",
     "ClvParams",

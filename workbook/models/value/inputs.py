@@ -1,25 +1,23 @@
 """Checked inputs, weighting of identical customers and the shared maximum-likelihood driver.
 
-Every fit in :mod:`workbook.models.value` goes through these helpers, so bad input is refused the same
-way everywhere (:class:`ClvError`, naming the column, the cause and the first offending rows)
-and an optimiser that fails says why instead of returning NaN parameters.
+Every fit in :mod:`workbook.models.value` goes through these helpers, so bad input is refused
+the same way everywhere (:class:`ClvError`, naming the column, the cause and the first offending
+rows) and an optimiser that fails says why instead of returning NaN parameters.
 """
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import math
-import sys
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import minimize
+from threadpoolctl import threadpool_limits
 
 __all__ = [
+    "FIT_BLAS_THREADS",
     "ClvError",
     "check_purchase_history",
     "column",
@@ -27,12 +25,20 @@ __all__ = [
     "fit_log_params",
     "log_space_standard_errors",
     "objective_hessian",
-    "single_blas_thread",
     "unique_rows",
 ]
 
 Objective = Callable[[NDArray[np.float64]], tuple[float, NDArray[np.float64]]]
 """Mean negative log-likelihood and its gradient, both in log-parameter space."""
+
+FIT_BLAS_THREADS = 1
+"""BLAS threads while an optimiser runs (:func:`fit_log_params`).
+
+L-BFGS-B calls BLAS on vectors of 3 or 4 numbers; OpenBLAS's worker threads only add wake-up
+latency there, which on a busy machine made the optimiser's own steps cost more than the
+likelihood (measured here: 0.23 s of CPU for 32 iterations with threads, 0.002 s without). The
+limit is set with :func:`threadpoolctl.threadpool_limits` around each fit and restored after it.
+"""
 
 _SHOWN = 5
 _LOG_BOUND = 30.0  # log-parameters are kept within ±30 (parameters within e^±30)
@@ -136,61 +142,6 @@ def dot(left: NDArray[np.float64], right: NDArray[np.float64]) -> float:
     return float(np.einsum("i,i->", left, right))
 
 
-_BLAS_SYMBOLS = (("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
-                 ("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
-                 ("openblas_get_num_threads", "openblas_set_num_threads"))
-_blas_controls: list[tuple[Any, Any]] | None = None
-
-
-def _find_blas_controls() -> list[tuple[Any, Any]]:
-    """The thread get/set functions of every OpenBLAS loaded in this process (Linux only)."""
-    controls: list[tuple[Any, Any]] = []
-    if not sys.platform.startswith("linux"):
-        return controls
-    try:
-        with open("/proc/self/maps", encoding="utf-8") as maps:
-            paths = {line.split()[-1] for line in maps if "openblas" in line.lower()}
-    except OSError:
-        return controls
-    for path in sorted(paths):
-        try:
-            library = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for get_name, set_name in _BLAS_SYMBOLS:
-            if hasattr(library, get_name) and hasattr(library, set_name):
-                controls.append((getattr(library, get_name), getattr(library, set_name)))
-                break
-    return controls
-
-
-@contextlib.contextmanager
-def single_blas_thread() -> Iterator[None]:
-    """Run the block with OpenBLAS on one thread, then restore its thread counts.
-
-    L-BFGS-B calls BLAS on vectors of 3 or 4 numbers; OpenBLAS's worker threads only add
-    wake-up latency there, which on a busy machine made the optimiser's own steps cost more
-    than the likelihood (measured here: 0.23 s of CPU for 32 iterations with threads, 0.002 s
-    without). What ``threadpoolctl.threadpool_limits(1)`` does, for OpenBLAS only; a no-op
-    where no OpenBLAS is found.
-    """
-    global _blas_controls
-    if _blas_controls is None:
-        _blas_controls = _find_blas_controls()
-    saved = []
-    try:
-        for get, set_ in _blas_controls:
-            saved.append((set_, int(get())))
-            set_(1)
-    except Exception:  # an unexpected library: leave every thread count as it is
-        pass
-    try:
-        yield
-    finally:
-        for set_, count in saved:
-            set_(count)
-
-
 def fit_log_params(objective: Objective, start: NDArray[np.float64], names: Sequence[str],
                    model: str, *, curvature: NDArray[np.float64] | None = None,
                    ) -> tuple[NDArray[np.float64], int]:
@@ -200,6 +151,9 @@ def fit_log_params(objective: Objective, start: NDArray[np.float64], names: Sequ
     (e.g. from a fit to a subsample), preconditions the search: it runs over
     :math:`\\varphi` with :math:`\\theta = \\theta_0 + L^{-T}\\varphi`, :math:`LL^T` the
     curvature, where the objective is nearly round and L-BFGS-B needs few iterations.
+
+    BLAS runs on :data:`FIT_BLAS_THREADS` thread(s) during the search
+    (:func:`threadpoolctl.threadpool_limits`); the thread counts are restored afterwards.
 
     Raises
     ------
@@ -224,7 +178,7 @@ def fit_log_params(objective: Objective, start: NDArray[np.float64], names: Sequ
         value, gradient = objective(start + transform @ phi)
         return value, transform.T @ gradient
 
-    with np.errstate(all="ignore"), single_blas_thread():
+    with np.errstate(all="ignore"), threadpool_limits(limits=FIT_BLAS_THREADS, user_api="blas"):
         result = minimize(rounded, np.zeros(size), jac=True, method="L-BFGS-B", bounds=bounds,
                           options={"maxiter": 2_000, "ftol": 1e-15, "gtol": 1e-9})
         theta = start + transform @ result.x

@@ -10,7 +10,6 @@ over the horizon. It also gives the two numbers the service-ROI model can be cal
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,13 +24,17 @@ from workbook.models.value.bgnbd import (
     probability_alive,
     probability_alive_after,
 )
+from workbook.core.declare import Params, declared
+from workbook.core.formatting import format_money, format_percent
+from workbook.core.model import Model
+from workbook.core.parameters import assumed
+from workbook.core.validation import ParameterError
+from workbook.data.schema import HISTORY_COLUMNS
 from workbook.models.value.gamma_gamma import GammaGammaFit, expected_spend, fit_gamma_gamma
 from workbook.models.value.inputs import ClvError, check_purchase_history, column, unique_rows
-from workbook.core.formatting import format_money, format_percent
-from workbook.core.parameters import assumed
-from workbook.core.validation import ParameterError, require_fraction, require_integer
 
 __all__ = [
+    "CUSTOMER_VALUE",
     "DAYS_PER_YEAR",
     "DISCOUNTING",
     "ClvParams",
@@ -49,11 +52,8 @@ DAYS_PER_YEAR = 365.25
 DISCOUNTING = ("monthly", "daily")
 """Steps at which future purchases are discounted (see :func:`lifetime_value`)."""
 
-SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value")
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ClvParams:
+class ClvParams(Params):
     """Inputs of the lifetime-value calculation; defaults from the registry.
 
     Attributes
@@ -72,26 +72,13 @@ class ClvParams:
     gross_margin_rate: float = assumed("gross_margin_rate")
     discount_rate: float = assumed("discount_rate")
     horizon_years: int = assumed("horizon_years")
-    discounting: str = "monthly"
+    discounting: str = declared("monthly")
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "gross_margin_rate", require_fraction("gross_margin_rate",
-                                                         self.gross_margin_rate))
-        set_(self, "discount_rate", require_fraction("discount_rate", self.discount_rate))
-        set_(self, "horizon_years", require_integer("horizon_years", self.horizon_years,
-                                                    low=1, high=50))
+    def check(self) -> None:
+        """``discounting`` is one of :data:`DISCOUNTING`."""
         if self.discounting not in DISCOUNTING:
             raise ParameterError("discounting", f"one of {', '.join(DISCOUNTING)}",
                                  self.discounting)
-
-    def replace(self, **changes: Any) -> ClvParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 def _time_grid(horizon_years: int, discounting: str,
@@ -323,7 +310,7 @@ def compute_customer_value(summary: pd.DataFrame,
     (2828, 0.796)
     """
     params = params or ClvParams()
-    missing = [c for c in SUMMARY_COLUMNS if c not in summary.columns]
+    missing = [c for c in HISTORY_COLUMNS if c not in summary.columns]
     if missing:
         raise ClvError(f"summary: missing column(s) {', '.join(missing)}; expected the output "
                        "of workbook.data.summary.summarize_customers")
@@ -419,3 +406,25 @@ def clv_headline_text(result: ClvResult) -> str:
         f"{format_money(result.annual_spend_per_customer)} a year, annual retention "
         f"{format_percent(result.annual_retention_rate)}",
     ])
+
+
+def _sample_customer_value(params: ClvParams) -> ClvResult:
+    """:func:`compute_customer_value` on the sample business's transactions."""
+    from workbook.core.paths import SAMPLES
+    from workbook.data.summary import summarize_customers
+
+    return compute_customer_value(summarize_customers(SAMPLES / "transactions.csv"), params)
+
+
+CUSTOMER_VALUE: Model[ClvParams, ClvResult] = Model(
+    name="customer_value",
+    params_type=ClvParams,
+    compute=_sample_customer_value,
+    headline=ClvResult.headline,
+)
+"""Customer lifetime value, declared once: :class:`ClvParams` in, :class:`ClvResult` out.
+
+Its ``compute`` fits the sample business (``data/samples``); on other data call
+:func:`compute_customer_value` on a summary (as
+:func:`workbook.models.value.analysis.value_customers` does for the notebook and the dashboard).
+"""

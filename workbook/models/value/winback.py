@@ -5,40 +5,40 @@ as likely as winning a new one (``winback_vs_new_odds``), and a new customer cos
 times as much as keeping one (``acquisition_to_retention_cost_ratio``, White House Office of
 Consumer Affairs, seed 001). This module turns both into a ranked list and campaign economics.
 
-**Lost** refines the loyalty ladder's rule (no purchase for ``lost_after_days``, in
-:mod:`workbook.models.loyalty.ladder`) with the BG/NBD probability that the customer is still a customer
-(:mod:`workbook.models.value`): a customer is lost when that probability is below ``alive_threshold``,
-whatever the ladder says. A regular buyer who has been quiet for longer than the ladder's limit
-but whose rhythm makes a pause normal stays a customer; a frequent buyer who fell silent well
-inside the limit is lost. Each candidate's ladder stage is shown beside them when given.
+**Lost** refines the loyalty ladder's rule (no purchase for ``ladder_lost_after_days``, in
+:mod:`workbook.models.loyalty.ladder`) with the BG/NBD probability that the customer is still a
+customer (:mod:`workbook.models.value`): a customer is lost when that probability is below
+``winback_alive_threshold``, whatever the ladder says. A regular buyer who has been quiet for
+longer than the ladder's limit but whose rhythm makes a pause normal stays a customer; a
+frequent buyer who fell silent well inside the limit is lost. Each candidate's ladder stage is
+shown beside them when given.
 
 **Value at stake** is the customer's lifetime value if they are (again) a customer: their
 lifetime value divided by their probability alive (``value_if_alive`` of
 :class:`workbook.models.value.ClvResult`). **Chance of return** after one contact is
-``winback_vs_new_odds × new_customer_conversion_rate``. A contact is worth making when the
-expected value recovered, chance × value at stake, exceeds its cost.
+``winback_vs_new_odds × winback_new_customer_conversion_rate``. A contact is worth making when
+the expected value recovered, chance × value at stake, exceeds its cost.
+
+:data:`WINBACK` declares the model once (:class:`workbook.core.model.Model`).
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from workbook.models.value.lifetime_value import ClvResult
+from workbook.core.declare import Params, count, declared
 from workbook.core.formatting import format_money, format_percent
+from workbook.core.model import Model
 from workbook.core.parameters import assumed
-from workbook.core.validation import (
-    ParameterError,
-    require_fraction,
-    require_integer,
-    require_number,
-)
+from workbook.core.validation import ParameterError
+from workbook.models.value.lifetime_value import CUSTOMER_VALUE, ClvResult
 
 __all__ = [
+    "WINBACK",
     "WinbackParams",
     "WinbackResult",
     "compute_winback_campaign",
@@ -48,19 +48,19 @@ __all__ = [
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WinbackParams:
+class WinbackParams(Params):
     """Inputs of the win-back model; defaults from the registry.
 
     Attributes
     ----------
-    alive_threshold
+    winback_alive_threshold
         Probability alive below which a customer counts as lost.
     winback_vs_new_odds
         How many times likelier a lost customer is to come back than a prospect to buy
         (Griffin, law 7: about 2).
-    new_customer_conversion_rate
+    winback_new_customer_conversion_rate
         Share of prospects contacted who become customers.
-    cost_per_contact
+    winback_cost_per_contact
         Cost of one win-back contact (currency/contact).
     retention_cost_per_customer
         Yearly cost of keeping a customer (currency/customer/year).
@@ -71,53 +71,33 @@ class WinbackParams:
         contact.
     """
 
-    alive_threshold: float = assumed("winback_alive_threshold")
+    winback_alive_threshold: float = assumed("winback_alive_threshold")
     winback_vs_new_odds: float = assumed("winback_vs_new_odds")
-    new_customer_conversion_rate: float = assumed("winback_new_customer_conversion_rate")
-    cost_per_contact: float = assumed("winback_cost_per_contact")
+    winback_new_customer_conversion_rate: float = assumed(
+        "winback_new_customer_conversion_rate")
+    winback_cost_per_contact: float = assumed("winback_cost_per_contact")
     retention_cost_per_customer: float = assumed("retention_cost_per_customer")
     acquisition_to_retention_cost_ratio: float = assumed("acquisition_to_retention_cost_ratio")
-    max_contacts: int | None = None
+    max_contacts: int | None = declared(None, count(low=0, optional=True))
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "alive_threshold", require_fraction("alive_threshold", self.alive_threshold))
-        set_(self, "winback_vs_new_odds", require_number(
-            "winback_vs_new_odds", self.winback_vs_new_odds, low=0, high=100))
-        set_(self, "new_customer_conversion_rate", require_fraction(
-            "new_customer_conversion_rate", self.new_customer_conversion_rate))
-        for name in ("cost_per_contact", "retention_cost_per_customer"):
-            set_(self, name, require_number(name, getattr(self, name), low=0))
-        set_(self, "acquisition_to_retention_cost_ratio", require_number(
-            "acquisition_to_retention_cost_ratio", self.acquisition_to_retention_cost_ratio,
-            low=0, high=100))
-        if self.max_contacts is not None:
-            set_(self, "max_contacts", require_integer("max_contacts", self.max_contacts,
-                                                       low=0))
+    def check(self) -> None:
+        """The chance of return (odds × conversion) is at most 1."""
         if self.winback_rate > 1 + 1e-12:
             raise ParameterError(
-                "new_customer_conversion_rate",
+                "winback_new_customer_conversion_rate",
                 f"at most {1 / self.winback_vs_new_odds:.4g} so that the chance of return "
                 f"(winback_vs_new_odds {self.winback_vs_new_odds:g} × this) stays at most 1",
-                self.new_customer_conversion_rate)
+                self.winback_new_customer_conversion_rate)
 
     @property
     def winback_rate(self) -> float:
         """Chance that a contacted lost customer comes back: odds × new-customer conversion."""
-        return self.winback_vs_new_odds * self.new_customer_conversion_rate
+        return self.winback_vs_new_odds * self.winback_new_customer_conversion_rate
 
     @property
     def acquisition_cost(self) -> float:
         """Cost of one new customer: ratio × retention cost (the five-times rule)."""
         return self.acquisition_to_retention_cost_ratio * self.retention_cost_per_customer
-
-    def replace(self, **changes: Any) -> WinbackParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 def winback_candidates(value: ClvResult, params: WinbackParams | None = None,
@@ -145,7 +125,7 @@ def winback_candidates(value: ClvResult, params: WinbackParams | None = None,
     """
     params = params or WinbackParams()
     frame = value.customers
-    lost = frame[frame["probability_alive"] < params.alive_threshold]
+    lost = frame[frame["probability_alive"] < params.winback_alive_threshold]
     if stages is not None:
         stage = stages.reindex(lost.index).astype("string").fillna("unknown")
     else:
@@ -162,7 +142,7 @@ def winback_candidates(value: ClvResult, params: WinbackParams | None = None,
         "chance_of_return": chance,
         "expected_value": lost["value_if_alive"] * chance,
     }, index=lost.index)
-    table["net_value"] = table["expected_value"] - params.cost_per_contact
+    table["net_value"] = table["expected_value"] - params.winback_cost_per_contact
     table = table.rename_axis("customer_id").reset_index().sort_values(
         ["expected_value", "customer_id"], ascending=[False, True], kind="stable")
     table["rank"] = np.arange(1, len(table) + 1)
@@ -195,10 +175,10 @@ class WinbackResult:
     value_recovered
         Expected lifetime value won back by the campaign.
     campaign_cost
-        ``contacts × cost_per_contact``.
+        ``contacts × winback_cost_per_contact``.
     cost_per_won_back
-        ``campaign_cost / expected_won_back`` (``cost_per_contact / chance``); ``None`` when
-        nobody is contacted.
+        ``campaign_cost / expected_won_back`` (``winback_cost_per_contact / chance``); ``None``
+        when nobody is contacted.
     acquisition_cost
         Cost of one new customer (the five-times rule).
     """
@@ -304,7 +284,7 @@ def compute_winback_campaign(value: ClvResult, params: WinbackParams | None = No
     candidates = candidates.assign(contacted=contacted.to_numpy())
     contacts = int(contacted.sum())
     won_back = contacts * params.winback_rate
-    cost = contacts * params.cost_per_contact
+    cost = contacts * params.winback_cost_per_contact
     ladder_lost = None
     if stages is not None:
         ladder_lost = int((stages.reindex(value.customers.index).astype("string")
@@ -333,15 +313,34 @@ def winback_headline_text(result: WinbackResult) -> str:
     per = (format_money(result.cost_per_won_back) if result.cost_per_won_back is not None
            else "—")
     return "\n".join([
-        f"Lost (probability alive below {format_percent(p.alive_threshold, 0)}): "
+        f"Lost (probability alive below {format_percent(p.winback_alive_threshold, 0)}): "
         f"{result.lost_customers:,} of {result.customers:,} customers{ladder}; "
         f"value at stake {format_money(result.value_at_stake)}",
         f"Chance of return per contact: {format_percent(p.winback_rate)} "
-        f"({p.winback_vs_new_odds:g} × the {format_percent(p.new_customer_conversion_rate)} "
-        "prospect conversion)",
+        f"({p.winback_vs_new_odds:g} × the "
+        f"{format_percent(p.winback_new_customer_conversion_rate)} prospect conversion)",
         f"Campaign: contact {result.contacts:,}, win back {result.expected_won_back:,.1f}, "
         f"recover {format_money(result.value_recovered)} for "
         f"{format_money(result.campaign_cost)} (net {format_money(result.net_value)})",
         f"Cost per customer won back {per} vs. {format_money(result.acquisition_cost)} "
         "to acquire a new one",
     ])
+
+
+def _sample_winback(params: WinbackParams) -> WinbackResult:
+    """:func:`compute_winback_campaign` on the sample business's customer values."""
+    return compute_winback_campaign(CUSTOMER_VALUE.run(), params)
+
+
+WINBACK: Model[WinbackParams, WinbackResult] = Model(
+    name="winback",
+    params_type=WinbackParams,
+    compute=_sample_winback,
+    headline=WinbackResult.headline,
+)
+"""The win-back campaign, declared once: :class:`WinbackParams` in, :class:`WinbackResult` out.
+
+Its ``compute`` values the sample business first (:data:`CUSTOMER_VALUE`); on other data call
+:func:`compute_winback_campaign` on a :class:`ClvResult` (as
+:func:`workbook.models.value.analysis.value_customers` does).
+"""
