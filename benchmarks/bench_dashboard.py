@@ -154,7 +154,7 @@ def slider_latency(browser, url: str, presses: int) -> dict[str, list[float]]:
     # manager moving sliders a few seconds after opening the page would see it.
     page.wait_for_timeout(SETTLE_MS)
     page.evaluate(LATENCY_SETUP_JS)
-    page.locator(".param-spend_uplift_rate .noUi-handle").focus()
+    page.locator(".param-spend_uplift_excellent_service .noUi-handle").focus()
     samples: dict[str, list[float]] = {"kpi": [], "value charts": [], "risk charts": []}
     for press in range(presses):
         page.keyboard.press("ArrowRight" if press % 2 == 0 else "ArrowLeft")

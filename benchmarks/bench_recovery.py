@@ -1,7 +1,7 @@
 """Benchmark: 10,000 Monte Carlo draws of the complaint and word-of-mouth models.
 
 For each model, side by side in one run on the same draws: the vectorised simulation
-(``workbook.uncertainty.recovery``, the models' own ``_outcomes`` on arrays) against a Python
+(``workbook.uncertainty.recovery``, the models' own vectorised cores on arrays) against a Python
 loop that builds a validated parameter object per draw and calls the scalar ``compute_*``
 function, which is what a simulation without the vectorised models would do. The two must give
 the same net values. Also timed: the word-of-mouth dashboard's whole refresh (both models, their
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from workbook.models.recovery.complaints import ComplaintParams, compute_complaint_recovery
-from workbook.ui.recovery_app import compute_recovery_results
+from workbook.models.recovery.analysis import analyse_recovery
 from workbook.uncertainty import UncertaintyParams
 from workbook.uncertainty.recovery import simulate_complaint_recovery, simulate_word_of_mouth
 from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth
@@ -74,7 +74,7 @@ def main() -> None:
         verdict = "within" if fast < BUDGET_MS else "OVER"
         print(f"  {name:20s} vectorised {fast:7.1f} ms ({verdict} the {BUDGET_MS:.0f} ms budget)"
               f"  loop {slow:8.1f} ms  ratio {slow / fast:5.0f}x  same net values: {same}")
-    refresh = median_ms(compute_recovery_results, args.repeats)
+    refresh = median_ms(analyse_recovery, args.repeats)
     print(f"  dashboard refresh (both models, ranges, both simulations): {refresh:.1f} ms")
 
 

@@ -27,7 +27,12 @@ from workbook.plotting.uncertainty import (
     spider_traces,
     tornado_traces,
 )
-from workbook.models.roi.service_roi import ServiceRoiParams, _outcomes, compute_service_roi
+from workbook.models.roi.service_roi import (
+    SERVICE_ROI,
+    ServiceRoiParams,
+    compute_service_roi,
+    service_roi_outcomes,
+)
 from workbook.uncertainty import (
     UncertaintyParams,
     compute_break_even_map,
@@ -83,13 +88,13 @@ def main(argv: list[str] | None = None) -> None:
 
     params = ServiceRoiParams()
     uncertainty = UncertaintyParams(draws=args.draws)
-    draws = sample_inputs(params, uncertainty)
+    draws = sample_inputs(params, uncertainty, model=SERVICE_ROI)
 
-    vectorised = np.broadcast_to(_outcomes(draws)["npv"], (args.draws,))
+    vectorised = np.broadcast_to(service_roi_outcomes(draws)["npv"], (args.draws,))
     looped = loop_of_models(params, draws, args.draws)
     difference = float(np.max(np.abs(vectorised - looped)))
 
-    model_ms = median_ms(lambda: _outcomes(draws), args.repeats)
+    model_ms = median_ms(lambda: service_roi_outcomes(draws), args.repeats)
     loop_ms = median_ms(lambda: loop_of_models(params, draws, args.draws), args.loop_repeats)
     simulation_ms = median_ms(lambda: simulate_service_roi(params, uncertainty), args.repeats)
     correlated = uncertainty.replace(correlate_quality=True)

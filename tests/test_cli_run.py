@@ -28,8 +28,8 @@ def workbook(*args: str | Path) -> subprocess.CompletedProcess[str]:
 def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("report")
     params = out.parent / "params.yaml"
-    params.write_text("horizon_years: 3\nspend_uplift_rate: 0.05\n")
-    done = workbook("run", ROI_NOTEBOOK, "-f", params, "-p", "spend_uplift_rate", "0.12",
+    params.write_text("horizon_years: 3\nspend_uplift_excellent_service: 0.05\n")
+    done = workbook("run", ROI_NOTEBOOK, "-f", params, "-p", "spend_uplift_excellent_service", "0.12",
                     "--out", out)
     return out, done
 
@@ -46,11 +46,11 @@ def test_results_equal_the_package_for_the_same_parameters(report) -> None:
     out, _ = report
     results = json.loads((out / "01-service-roi.results.json").read_text())
     # -p wins over the file; the file's horizon applies
-    expected = compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.12, horizon_years=3))
+    expected = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.12, horizon_years=3))
     assert results["npv"] == pytest.approx(expected.npv, rel=1e-12)
     assert results["roi"] == pytest.approx(expected.roi, rel=1e-12)
     assert results["payback_months"] == pytest.approx(expected.payback_months, rel=1e-12)
-    assert results["parameters"]["spend_uplift_rate"] == 0.12
+    assert results["parameters"]["spend_uplift_excellent_service"] == 0.12
     assert results["parameters"]["horizon_years"] == 3
     assert results["workbook_version"]
 
@@ -67,16 +67,16 @@ def test_html_report_has_no_code_but_has_charts_and_sources(report) -> None:
 
 
 def test_unknown_parameter_fails_before_running(tmp_path: Path) -> None:
-    done = workbook("run", ROI_NOTEBOOK, "-p", "spend_uplfit_rate", "0.2", "--out", tmp_path / "x")
+    done = workbook("run", ROI_NOTEBOOK, "-p", "spend_uplift_excelent_service", "0.2", "--out", tmp_path / "x")
     assert done.returncode == 2
-    assert "spend_uplfit_rate" in done.stderr and "did you mean spend_uplift_rate" in done.stderr
+    assert "spend_uplift_excelent_service" in done.stderr and "did you mean spend_uplift_excellent_service" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
 
 
 @pytest.mark.parametrize(("name", "value", "fragment"), [
-    ("spend_uplift_rate", "1.5", "fraction from 0 to 1"),
-    ("spend_uplift_rate", "12%", "not a percent"),
+    ("spend_uplift_excellent_service", "1.5", "fraction from 0 to 1"),
+    ("spend_uplift_excellent_service", "12%", "not a percent"),
     ("customers", "many", "a number"),
 ])
 def test_invalid_value_fails_before_running(tmp_path: Path, name: str, value: str,
@@ -134,7 +134,7 @@ def test_failing_cell_keeps_partial_notebook_and_removes_stale_report(tmp_path: 
 def test_params_lists_the_notebook_parameters() -> None:
     done = workbook("params", ROI_NOTEBOOK)
     assert done.returncode == 0
-    assert "spend_uplift_rate (Optional[float])" in done.stdout
+    assert "spend_uplift_excellent_service (Optional[float])" in done.stdout
 
 
 def test_assumptions_lists_sources() -> None:
@@ -146,8 +146,8 @@ def test_assumptions_lists_sources() -> None:
 def test_every_model_behind_a_notebook_checks_its_values_before_running(tmp_path: Path) -> None:
     # notebook 06 feeds five models; a bad decay or ROI value must fail before any cell runs
     quality = NOTEBOOKS / "06-service-quality.ipynb"
-    for name, value in (("half_life_years", "-1"), ("customers", "0"),
-                        ("satisfy_min_gap", "1")):
+    for name, value in (("service_quality_half_life_years", "-1"), ("customers", "0"),
+                        ("drucker_satisfy_min_gap", "1")):
         done = workbook("run", quality, "-p", name, value, "--out", tmp_path / name)
         assert done.returncode == 2, (name, done.stderr)
         assert name in done.stderr

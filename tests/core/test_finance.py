@@ -1,4 +1,4 @@
-"""Discounting and payback against textbook values."""
+"""Discounting, payback and lifetime value against textbook values."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from workbook.core.finance import discount_factors, net_present_value, payback_months
+from workbook.core.finance import (
+    customer_lifetime_value,
+    discount_factors,
+    net_present_value,
+    payback_months,
+)
 
 
 def test_npv_textbook_value() -> None:
@@ -39,3 +44,25 @@ def test_payback_exists_iff_cumulative_ends_positive(flows: list[float]) -> None
 def test_discount_factors_start_at_one_and_fall() -> None:
     factors = discount_factors(0.05, 4)
     assert factors[0] == 1 and all(factors[1:] < factors[:-1])
+
+
+def test_customer_value_against_net_present_value_and_the_open_horizon() -> None:
+    flows = [0.0] + [420 * 0.75 ** (t - 1) for t in range(1, 6)]
+    assert customer_lifetime_value(420, 0.75, 0.08, 5) == pytest.approx(
+        net_present_value(0.08, flows), rel=1e-12)
+    assert customer_lifetime_value(420, 0.75, 0.08, 50) == pytest.approx(
+        customer_lifetime_value(420, 0.75, 0.08), rel=1e-6)
+
+
+def test_open_horizon_lifetime_value_gupta_lehmann() -> None:
+    # m / (1 + d - r): 420 / (1.08 - 0.75) = 1272.73
+    assert customer_lifetime_value(420.0, 0.75, 0.08) == pytest.approx(1272.7272727)
+
+
+def test_customer_value_on_arrays_equals_each_number_exactly() -> None:
+    retention = np.array([0.5, 0.75, 0.9])
+    horizons = np.array([1, 5, 3])
+    values = customer_lifetime_value(420.0, retention, 0.08, horizons)
+    singles = [customer_lifetime_value(420.0, r, 0.08, h)
+               for r, h in zip(retention.tolist(), horizons.tolist(), strict=True)]
+    assert values.tolist() == singles

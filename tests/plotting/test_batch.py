@@ -35,7 +35,7 @@ def simulated_table(**scenarios: ServiceRoiParams) -> pd.DataFrame:
 
 
 TABLE = simulated_table(baseline=ServiceRoiParams(),
-                        conservative=ServiceRoiParams(spend_uplift_rate=0.03,
+                        conservative=ServiceRoiParams(spend_uplift_excellent_service=0.03,
                                                       retention_uplift_rate=0.0,
                                                       excellent_service_share=0.1))
 

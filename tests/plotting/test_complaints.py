@@ -31,7 +31,7 @@ from workbook.uncertainty.recovery import (
 )
 
 BASE = ComplaintParams()
-MOVED = ComplaintParams(complaint_capture_share=0.5, prompt_resolution_share=0.8,
+MOVED = ComplaintParams(complaint_capture_share=0.5, complaint_prompt_resolution_share=0.8,
                         complaint_handling_cost=90)
 SMALL = UncertaintyParams(draws=2_000)
 

@@ -23,7 +23,7 @@ def test_moat_bars_with_ranges_on_a_log_scale() -> None:
     assert figure.layout.yaxis.type == "log"
     assert np.all(np.asarray(bars.error_y.array) >= 0)
     assert "copied in 1 day" in bars.text[0] and "copied in 9 months" in bars.text[1]
-    other = compute_moat(MoatParams(discount_rate=0.15, service_imitation_years=20))
+    other = compute_moat(MoatParams(discount_rate=0.15, imitation_service_strategy=20))
     traces = moat_traces(other)
     with figure.batch_update():
         bars.update(traces["data"][0])
@@ -43,7 +43,7 @@ def test_moat_earnings_one_line_per_advantage_flat_once_copied() -> None:
     service = np.asarray(figure.data[2].y)
     assert service[-1] == pytest.approx(result.table.loc["service_strategy", "present_value"])
     assert np.all(np.diff(service) >= 0)
-    other = compute_moat(MoatParams(product_imitation_months=12))
+    other = compute_moat(MoatParams(imitation_months_product=12))
     traces = moat_earnings_traces(other)
     with figure.batch_update():
         for trace, data in zip(figure.data, traces["data"], strict=True):

@@ -34,7 +34,7 @@ from workbook.uncertainty import (
 )
 
 BASE = ServiceRoiParams()
-MOVED = ServiceRoiParams(spend_uplift_rate=0.05, upfront_investment=450_000, horizon_years=5)
+MOVED = ServiceRoiParams(spend_uplift_excellent_service=0.05, upfront_investment=450_000, horizon_years=5)
 SMALL = UncertaintyParams(draws=2_000)
 
 
@@ -146,7 +146,7 @@ def test_tornado_bars_start_at_the_base_and_end_at_each_bound(base: dict[str, An
     np.testing.assert_allclose(np.asarray(low["x"]) + tornado.base_npv, tornado.table["npv_low"])
     np.testing.assert_allclose(np.asarray(high["x"]) + tornado.base_npv,
                                tornado.table["npv_high"])
-    row = tornado.table.index.get_loc("spend_uplift_rate")
+    row = tornado.table.index.get_loc("spend_uplift_excellent_service")
     assert (low["customdata"][row][0], high["customdata"][row][0]) == ("3.0 %", "15.0 %")
     assert plot_tornado(tornado).layout.yaxis.autorange == "reversed"  # largest swing on top
 
@@ -155,7 +155,7 @@ def test_spider_hover_shows_the_input_values(base: dict[str, Any]) -> None:
     spider = base["spider"]
     traces = spider_traces(spider)["data"]
     names = list(spider.ranges)
-    uplift = traces[names.index("spend_uplift_rate")]
+    uplift = traces[names.index("spend_uplift_excellent_service")]
     assert uplift["customdata"][0] == "3.0 %" and uplift["customdata"][-1] == "15.0 %"
     assert [t.name for t in plot_spider(spider).data] == [r.label for r in spider.ranges.values()]
 
@@ -167,7 +167,7 @@ def test_break_even_map_draws_the_grid_the_line_and_the_current_values(
     assert heat["z"] is grid.npv
     assert heat["zmin"] == -heat["zmax"]  # white is NPV = 0
     assert same(line["y"], grid.zero_line)
-    assert (here["x"], here["y"]) == ([BASE.spend_uplift_rate], [BASE.upfront_investment])
+    assert (here["x"], here["y"]) == ([BASE.spend_uplift_excellent_service], [BASE.upfront_investment])
     figure = plot_break_even_map(grid)
     assert figure.layout.xaxis.tickformat == ".0%"
     assert figure.layout.xaxis.title.text == grid.x_label

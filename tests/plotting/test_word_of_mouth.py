@@ -13,7 +13,7 @@ from workbook.plotting.word_of_mouth import (
 from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth_range
 
 BASE = compute_word_of_mouth_range(WordOfMouthParams())
-MOVED = compute_word_of_mouth_range(WordOfMouthParams(happy_share=0.4, social_amplification=3))
+MOVED = compute_word_of_mouth_range(WordOfMouthParams(wom_happy_share=0.4, wom_social_amplification=3))
 CHARTS = [(plot_word_of_mouth_reach, word_of_mouth_reach_traces),
           (plot_word_of_mouth_value, word_of_mouth_value_traces)]
 

@@ -52,8 +52,8 @@ def read_summary(out: Path) -> dict[str, dict[str, str]]:
 
 
 SCENARIOS = {
-    "custom": {"spend_uplift_rate": 0.12, "horizon_years": 3},
-    "conservative": {"spend_uplift_rate": 0.03, "retention_uplift_rate": 0.0,
+    "custom": {"spend_uplift_excellent_service": 0.12, "horizon_years": 3},
+    "conservative": {"spend_uplift_excellent_service": 0.03, "retention_uplift_rate": 0.0,
                      "excellent_service_share": 0.1},
 }
 

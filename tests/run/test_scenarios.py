@@ -18,7 +18,7 @@ ROI_NOTEBOOK = NOTEBOOKS / "01-service-roi.ipynb"
 
 # notebook parameter -> registry key of its default (the uncertain ROI inputs)
 UNCERTAIN_ROI_INPUTS = {
-    "spend_uplift_rate": "spend_uplift_excellent_service",
+    "spend_uplift_excellent_service": "spend_uplift_excellent_service",
     "retention_uplift_rate": "retention_uplift_rate",
     "excellent_service_share": "excellent_service_share",
 }
@@ -72,20 +72,20 @@ def test_glob_skips_the_portfolio_file_and_paths_are_relative_to_it(tmp_path: Pa
 
 def test_unknown_key_marks_only_that_scenario_failed(tmp_path: Path) -> None:
     path = portfolio_with(tmp_path, ("good", "name: good\nparameters:\n  horizon_years: 3\n"),
-                          ("typo", "name: typo\nparameters:\n  spend_uplfit_rate: 0.2\n"))
+                          ("typo", "name: typo\nparameters:\n  spend_uplift_excelent_service: 0.2\n"))
     planned = {r.scenario.name: r for r in plan_runs(load_portfolio(path))}
     assert planned["good"].valid and planned["good"].parameters == {"horizon_years": 3}
     error = planned["typo"].error
     assert error is not None
-    assert str(tmp_path / "typo.yaml") in error and "spend_uplfit_rate" in error
-    assert "did you mean spend_uplift_rate" in error
+    assert str(tmp_path / "typo.yaml") in error and "spend_uplift_excelent_service" in error
+    assert "did you mean spend_uplift_excellent_service" in error
 
 
 def test_out_of_range_value_names_file_and_key(tmp_path: Path) -> None:
-    path = portfolio_with(tmp_path, ("wild", "name: wild\nparameters:\n  spend_uplift_rate: 1.5\n"))
+    path = portfolio_with(tmp_path, ("wild", "name: wild\nparameters:\n  spend_uplift_excellent_service: 1.5\n"))
     (run,) = plan_runs(load_portfolio(path))
     assert not run.valid
-    assert str(tmp_path / "wild.yaml") in run.error and "spend_uplift_rate" in run.error
+    assert str(tmp_path / "wild.yaml") in run.error and "spend_uplift_excellent_service" in run.error
     assert "fraction from 0 to 1" in run.error
 
 

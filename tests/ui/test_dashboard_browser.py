@@ -45,14 +45,14 @@ def test_opens_on_defaults_and_a_keyboard_step_updates_the_kpis(page, dashboard_
     assert page.inner_text(".kpi-roi .wb-kpi-value") == defaults["roi"]
     assert page.inner_text(".kpi-payback .wb-kpi-value") == defaults["payback"]
 
-    handle = page.locator(".param-spend_uplift_rate .noUi-handle")
+    handle = page.locator(".param-spend_uplift_excellent_service .noUi-handle")
     handle.focus()
     page.keyboard.press("ArrowRight")
     step = nice_step(0.03, 0.15, fraction=True)
-    moved = expected(spend_uplift_rate=0.09 + step)
+    moved = expected(spend_uplift_excellent_service=0.09 + step)
     wait_for_text(page, NPV, moved["npv"])
     assert page.inner_text(".kpi-break-even .wb-kpi-value") == moved["break-even"]
-    chance, _ = risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_rate=0.09 + step)))
+    chance, _ = risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.09 + step)))
     wait_for_text(page, ".kpi-risk .wb-kpi-value", chance)
     cash_title = page.locator(".chart-cumulative-cash .gtitle")
     assert cash_title.text_content() == f"Cumulative cash — payback {moved['payback']}"
@@ -61,15 +61,15 @@ def test_opens_on_defaults_and_a_keyboard_step_updates_the_kpis(page, dashboard_
 
 
 def test_a_shared_link_opens_its_scenario_in_kpis_and_charts(page, dashboard_server) -> None:
-    open_dashboard(page, dashboard_server + PAGE + "?spend_uplift_rate=0.12&horizon_years=3")
-    scenario = expected(spend_uplift_rate=0.12, horizon_years=3)
+    open_dashboard(page, dashboard_server + PAGE + "?spend_uplift_excellent_service=0.12&horizon_years=3")
+    scenario = expected(spend_uplift_excellent_service=0.12, horizon_years=3)
     wait_for_text(page, NPV, scenario["npv"])
     assert page.inner_text(".kpi-payback .wb-kpi-value") == scenario["payback"]
     # the charts show the scenario too, not the defaults the kernel was preheated with
     page.wait_for_selector(".chart-cumulative-cash .gtitle", timeout=LOAD_TIMEOUT_MS)
     cash_title = page.locator(".chart-cumulative-cash .gtitle")
     assert cash_title.text_content() == f"Cumulative cash — payback {scenario['payback']}"
-    assert page.locator(".param-spend_uplift_rate .widget-readout").inner_text() == "12.0%"
+    assert page.locator(".param-spend_uplift_excellent_service .widget-readout").inner_text() == "12.0%"
 
 
 def test_a_mistyped_link_shows_a_message_not_a_traceback(page, dashboard_server) -> None:
@@ -103,15 +103,15 @@ def test_responsiveness_page_sizes_agents_live(page, dashboard_server) -> None:
     from workbook.models.responsiveness.staffing import StaffingParams, compute_staffing
     from workbook.ui.responsiveness_app import staffing_kpi_texts
 
-    open_url = dashboard_server + "/voila/render/responsiveness.ipynb?calls_per_hour=300"
+    open_url = dashboard_server + "/voila/render/responsiveness.ipynb?staffing_calls_per_hour=300"
     page.goto(open_url)
     page.wait_for_selector(".kpi-agents .wb-kpi-value", state="visible", timeout=LOAD_TIMEOUT_MS)
-    start = staffing_kpi_texts(compute_staffing(StaffingParams(calls_per_hour=300)))
+    start = staffing_kpi_texts(compute_staffing(StaffingParams(staffing_calls_per_hour=300)))
     wait_for_text(page, ".kpi-agents .wb-kpi-value", start["agents"])
-    page.locator(".param-aht_seconds .noUi-handle").focus()
+    page.locator(".param-staffing_aht_seconds .noUi-handle").focus()
     page.keyboard.press("End")  # the longest handle time on the slider: 900 s
-    heavy = staffing_kpi_texts(compute_staffing(StaffingParams(calls_per_hour=300,
-                                                               aht_seconds=900)))
+    heavy = staffing_kpi_texts(compute_staffing(StaffingParams(staffing_calls_per_hour=300,
+                                                               staffing_aht_seconds=900)))
     wait_for_text(page, ".kpi-agents .wb-kpi-value", heavy["agents"])
     assert page.inner_text(".kpi-service-level .wb-kpi-value") == heavy["service-level"]
     page.wait_for_selector(".chart-quality-radar .main-svg", timeout=LOAD_TIMEOUT_MS)

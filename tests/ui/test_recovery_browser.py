@@ -11,7 +11,8 @@ import pytest
 from workbook.models.recovery.combined import RecoveryParams
 from workbook.core.registry import get_assumption
 from workbook.ui.controls import nice_step
-from workbook.ui.recovery_app import compute_recovery_results, recovery_kpi_texts
+from workbook.models.recovery.analysis import analyse_recovery
+from workbook.ui.recovery_app import recovery_kpi_texts
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +22,7 @@ LOAD_TIMEOUT_MS = 60_000
 
 
 def expected(**changes: float) -> dict[str, str]:
-    texts = recovery_kpi_texts(compute_recovery_results(RecoveryParams(**changes)))
+    texts = recovery_kpi_texts(analyse_recovery(RecoveryParams(**changes)))
     return {name: text for name, (text, _) in texts.items()}
 
 
@@ -58,10 +59,10 @@ def test_opens_on_defaults_and_a_keyboard_step_moves_the_capture_lever(
 
 
 def test_a_shared_link_opens_its_scenario(page, dashboard_server) -> None:
-    page.goto(dashboard_server + PAGE + "?social_amplification=3&complaint_capture_share=0.5",
+    page.goto(dashboard_server + PAGE + "?wom_social_amplification=3&complaint_capture_share=0.5",
               timeout=LOAD_TIMEOUT_MS)
     page.wait_for_selector(NET, state="visible", timeout=LOAD_TIMEOUT_MS)
-    scenario = expected(social_amplification=3, complaint_capture_share=0.5)
+    scenario = expected(wom_social_amplification=3, complaint_capture_share=0.5)
     wait_for_text(page, NET, scenario["complaint-net"])
     wait_for_text(page, ".kpi-wom-net .wb-kpi-value", scenario["wom-net"])
     assert page.locator(".param-complaint_capture_share .widget-readout").inner_text() == "50.0%"

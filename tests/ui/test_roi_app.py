@@ -28,7 +28,7 @@ def app() -> RoiApp:
 def test_opens_on_registry_defaults(app: RoiApp) -> None:
     expected = roi_kpi_texts(compute_service_roi(ServiceRoiParams()))
     assert {name: kpi_value(app, name) for name in expected} == expected
-    assert app.sliders["spend_uplift_rate"].value == 0.09
+    assert app.sliders["spend_uplift_excellent_service"].value == 0.09
     assert app.message.layout.display == "none"
 
 
@@ -38,7 +38,7 @@ def test_kpi_cards_carry_stable_classes(app: RoiApp) -> None:
 
 
 def test_slider_spans_and_tooltips_come_from_the_registry(app: RoiApp) -> None:
-    slider = app.sliders["spend_uplift_rate"]
+    slider = app.sliders["spend_uplift_excellent_service"]
     source = get_assumption("spend_uplift_excellent_service")
     assert (slider.min, slider.max) == (source.low, source.high)
     assert "American Express" in slider.tooltip
@@ -46,8 +46,8 @@ def test_slider_spans_and_tooltips_come_from_the_registry(app: RoiApp) -> None:
 
 
 def test_moving_a_slider_updates_kpis_and_charts(app: RoiApp) -> None:
-    app.sliders["spend_uplift_rate"].value = 0.12
-    expected = compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.12))
+    app.sliders["spend_uplift_excellent_service"].value = 0.12
+    expected = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.12))
     assert kpi_value(app, "npv") == roi_kpi_texts(expected)["npv"]
     waterfall, cash = (figure for figure, _ in app.figures)
     assert waterfall.data[0].y[-1] == pytest.approx(expected.npv)
@@ -55,14 +55,14 @@ def test_moving_a_slider_updates_kpis_and_charts(app: RoiApp) -> None:
 
 
 def test_risk_panel_follows_the_sliders(app: RoiApp) -> None:
-    app.sliders["spend_uplift_rate"].value = 0.05
-    simulation = simulate_service_roi(ServiceRoiParams(spend_uplift_rate=0.05))
+    app.sliders["spend_uplift_excellent_service"].value = 0.05
+    simulation = simulate_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.05))
     chance, span = risk_kpi_text(simulation)
     assert kpi_value(app, "risk") == chance and span in app.kpi["risk"].value
     (panel, _), = app.risk_figures  # one figure: the histogram above the tornado
     assert f"P(NPV > 0) = {format_percent(simulation.probability_npv_positive)}" in (
         panel.layout.title.text)
-    expected = compute_tornado(ServiceRoiParams(spend_uplift_rate=0.05))
+    expected = compute_tornado(ServiceRoiParams(spend_uplift_excellent_service=0.05))
     assert list(panel.data[5].y) == expected.table["label"].tolist()
     assert list(panel.data[5].x) == pytest.approx(
         (expected.table["npv_high"] - expected.base_npv).tolist())
@@ -89,7 +89,7 @@ def test_invalid_combination_shows_message_and_keeps_last_numbers(app: RoiApp) -
 
 
 def test_reset_restores_defaults(app: RoiApp) -> None:
-    app.set_values({"spend_uplift_rate": 0.14, "customers": 20_000})
+    app.set_values({"spend_uplift_excellent_service": 0.14, "customers": 20_000})
     app.reset_button.click()
     assert app.params == ServiceRoiParams()
     assert kpi_value(app, "npv") == roi_kpi_texts(compute_service_roi(ServiceRoiParams()))["npv"]
@@ -97,9 +97,9 @@ def test_reset_restores_defaults(app: RoiApp) -> None:
 
 def test_query_string_scenario_applies_and_rebuilds_charts(app: RoiApp) -> None:
     old_figures = [figure for figure, _ in app.figures]
-    messages = app.apply_query_string("spend_uplift_rate=0.12&horizon_years=3")
+    messages = app.apply_query_string("spend_uplift_excellent_service=0.12&horizon_years=3")
     assert messages == []
-    expected = compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.12, horizon_years=3))
+    expected = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.12, horizon_years=3))
     assert kpi_value(app, "npv") == roi_kpi_texts(expected)["npv"]
     new_figures = [figure for figure, _ in app.figures]
     assert all(new is not old for new, old in zip(new_figures, old_figures, strict=True))
@@ -108,14 +108,14 @@ def test_query_string_scenario_applies_and_rebuilds_charts(app: RoiApp) -> None:
 
 
 def test_query_value_outside_the_slider_span_widens_it(app: RoiApp) -> None:
-    app.apply_query_string("spend_uplift_rate=0.3")
-    assert app.sliders["spend_uplift_rate"].max == 0.3
-    assert app.params.spend_uplift_rate == 0.3
+    app.apply_query_string("spend_uplift_excellent_service=0.3")
+    assert app.sliders["spend_uplift_excellent_service"].max == 0.3
+    assert app.params.spend_uplift_excellent_service == 0.3
 
 
 @pytest.mark.parametrize(("query", "fragment"), [
-    ("spend_uplift_rate=abc", "spend_uplift_rate"),
-    ("spend_uplift_rate=2", "fraction from 0 to 1"),
+    ("spend_uplift_excellent_service=abc", "spend_uplift_excellent_service"),
+    ("spend_uplift_excellent_service=2", "fraction from 0 to 1"),
     ("customers=-5", "customers"),
     ("colour=red", "'colour'"),
     ("acquisition_cost_per_customer=100", "no control"),
@@ -129,8 +129,8 @@ def test_bad_query_values_are_reported_and_defaults_kept(app: RoiApp, query: str
 
 
 def test_voila_keys_are_not_reported() -> None:
-    assert parse_query("?voila-theme=dark&spend_uplift_rate=0.1", ServiceRoiParams) == (
-        {"spend_uplift_rate": "0.1"}, [])
+    assert parse_query("?voila-theme=dark&spend_uplift_excellent_service=0.1", ServiceRoiParams) == (
+        {"spend_uplift_excellent_service": "0.1"}, [])
 
 
 def test_from_query_string_outside_voila_opens_defaults() -> None:
@@ -145,14 +145,14 @@ def test_deferred_risk_follows_in_the_next_loop_turn() -> None:
     async def move() -> tuple[str, str]:
         app = RoiApp(defer_risk=True)
         before = app.kpi["risk"].value
-        app.sliders["spend_uplift_rate"].value = 0.05
+        app.sliders["spend_uplift_excellent_service"].value = 0.05
         assert app.kpi["risk"].value == before  # value KPIs first, risk not yet
         assert kpi_value(app, "npv") == roi_kpi_texts(
-            compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.05)))["npv"]
+            compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.05)))["npv"]
         await asyncio.sleep(0)
         return kpi_value(app, "risk"), before
 
     # a loop of its own in a thread: the browser tests' Playwright may own this thread's loop
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         after, _ = pool.submit(asyncio.run, move()).result()
-    assert after == risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_rate=0.05)))[0]
+    assert after == risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.05)))[0]

@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 from workbook.core.finance import payback_months
 from workbook.core.parameters import assumed
 from workbook.core.registry import get_assumption
-from workbook.models.roi.service_roi import ServiceRoiParams, _outcomes, _payback_months, compute_service_roi
+from workbook.core.finance import payback_months_array
+from workbook.models.roi.service_roi import (
+    SERVICE_ROI,
+    ServiceRoiParams,
+    compute_service_roi,
+    service_roi_outcomes,
+)
 from workbook.uncertainty import (
     QUALITY_PAIR,
     SERVICE_ROI_FIXED,
@@ -160,24 +166,24 @@ def test_rank_one_maps_to_normal_one_by_pearsons_arcsine_relation() -> None:
 @pytest.mark.parametrize("target", [-0.4, 0.3, 0.5, 0.8])
 def test_correlation_on_gives_the_requested_rank_correlation(target: float) -> None:
     uncertainty = UncertaintyParams(draws=20_000, correlate_quality=True,
-                                    quality_rank_correlation=target)
-    draws = sample_inputs(ServiceRoiParams(), uncertainty)
+                                    service_quality_rank_correlation=target)
+    draws = sample_inputs(ServiceRoiParams(), uncertainty, model=SERVICE_ROI)
     realised = rank_correlation(*(draws[name] for name in QUALITY_PAIR))
     assert realised == pytest.approx(target, abs=0.03)  # sampling error ≈ (1 - ρ²)/√n < 0.01
 
 
 def test_correlation_off_gives_independent_draws() -> None:
-    draws = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=20_000))
+    draws = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=20_000), model=SERVICE_ROI)
     assert abs(rank_correlation(*(draws[name] for name in QUALITY_PAIR))) < 0.03
     # structurally independent: one input's draws do not depend on whether the other varies
     alone = sample_inputs(ServiceRoiParams(), UncertaintyParams(
-        draws=20_000, fixed=SERVICE_ROI_FIXED | {"retention_uplift_rate"}))
-    np.testing.assert_array_equal(alone["spend_uplift_rate"], draws["spend_uplift_rate"])
+        draws=20_000, fixed=SERVICE_ROI_FIXED | {"retention_uplift_rate"}), model=SERVICE_ROI)
+    np.testing.assert_array_equal(alone["spend_uplift_excellent_service"], draws["spend_uplift_excellent_service"])
 
 
 def test_correlation_keeps_each_inputs_distribution() -> None:
-    off = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5_000))
-    on = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5_000, correlate_quality=True))
+    off = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5_000), model=SERVICE_ROI)
+    on = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5_000, correlate_quality=True), model=SERVICE_ROI)
     for name in QUALITY_PAIR:
         np.testing.assert_array_equal(np.sort(on[name]), np.sort(off[name]))
         assert not np.array_equal(on[name], off[name])
@@ -198,46 +204,46 @@ def test_invalid_correlation_matrix_is_refused() -> None:
 
 def test_default_distributions_sit_on_the_registry_ranges() -> None:
     params = ServiceRoiParams()
-    spread = input_distributions(params)
+    spread = input_distributions(params, model=SERVICE_ROI)
     assert set(spread) == set(ROI_FIELDS) - SERVICE_ROI_FIXED - {"acquisition_cost_per_customer"}
     uplift = get_assumption("spend_uplift_excellent_service")
-    assert (spread["spend_uplift_rate"].low, spread["spend_uplift_rate"].mode,
-            spread["spend_uplift_rate"].high) == (uplift.low, uplift.value, uplift.high)
+    assert (spread["spend_uplift_excellent_service"].low, spread["spend_uplift_excellent_service"].mode,
+            spread["spend_uplift_excellent_service"].high) == (uplift.low, uplift.value, uplift.high)
     assert all(d.kind == "pert" for d in spread.values())
 
 
 def test_widening_scales_the_distance_to_each_bound_and_stops_at_zero() -> None:
     # spend uplift 9 %, range 3–15 %: doubled, 9 - 2·6 = -3 % is cut to 0, 9 + 2·6 = 21 %
-    ranges = input_ranges(ServiceRoiParams(), UncertaintyParams(widen_factor=2))
-    assert (ranges["spend_uplift_rate"].low, ranges["spend_uplift_rate"].high) == \
+    ranges = input_ranges(ServiceRoiParams(), UncertaintyParams(widen_factor=2), model=SERVICE_ROI)
+    assert (ranges["spend_uplift_excellent_service"].low, ranges["spend_uplift_excellent_service"].high) == \
         pytest.approx((0.0, 0.21))
     halved = input_ranges(ServiceRoiParams(), UncertaintyParams(
-        widen_factors={"spend_uplift_rate": 0.5}))
-    assert (halved["spend_uplift_rate"].low, halved["spend_uplift_rate"].high) == \
+        widen_factors={"spend_uplift_excellent_service": 0.5}), model=SERVICE_ROI)
+    assert (halved["spend_uplift_excellent_service"].low, halved["spend_uplift_excellent_service"].high) == \
         pytest.approx((0.06, 0.12))
 
 
 def test_a_value_outside_the_registry_range_widens_the_range() -> None:
-    ranges = input_ranges(ServiceRoiParams(spend_uplift_rate=0.3))
-    assert (ranges["spend_uplift_rate"].low, ranges["spend_uplift_rate"].high) == (0.03, 0.3)
+    ranges = input_ranges(ServiceRoiParams(spend_uplift_excellent_service=0.3), model=SERVICE_ROI)
+    assert (ranges["spend_uplift_excellent_service"].low, ranges["spend_uplift_excellent_service"].high) == (0.03, 0.3)
 
 
 def test_retention_uplift_range_stops_where_retention_reaches_099() -> None:
     params = ServiceRoiParams(annual_retention_rate=0.93, retention_uplift_rate=0.03)
-    assert input_ranges(params)["retention_uplift_rate"].high == pytest.approx(0.06)
+    assert input_ranges(params, model=SERVICE_ROI)["retention_uplift_rate"].high == pytest.approx(0.06)
 
 
 def test_given_ranges_replace_the_registry() -> None:
-    u = UncertaintyParams(ranges={"spend_uplift_rate": (0.05, 0.10)})
-    assert input_distributions(ServiceRoiParams(), u)["spend_uplift_rate"].high == 0.10
+    u = UncertaintyParams(ranges={"spend_uplift_excellent_service": (0.05, 0.10)})
+    assert input_distributions(ServiceRoiParams(), u, model=SERVICE_ROI)["spend_uplift_excellent_service"].high == 0.10
 
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
     [(dict(draws=0), "draws"), (dict(distribution="normal"), "distribution"),
      (dict(widen_factor=-1), "widen_factor"), (dict(fixed="customers"), "fixed"),
-     (dict(ranges={"spend_uplift_rate": (0.2, 0.1)}), "ranges[spend_uplift_rate]"),
-     (dict(quality_rank_correlation=1.0), "quality_rank_correlation"),
+     (dict(ranges={"spend_uplift_excellent_service": (0.2, 0.1)}), "ranges[spend_uplift_excellent_service]"),
+     (dict(service_quality_rank_correlation=1.0), "service_quality_rank_correlation"),
      (dict(correlate_quality="yes"), "correlate_quality")],
 )
 def test_invalid_uncertainty_settings_name_the_parameter(kwargs: dict, name: str) -> None:
@@ -247,8 +253,8 @@ def test_invalid_uncertainty_settings_name_the_parameter(kwargs: dict, name: str
 
 
 def test_unknown_field_names_are_refused_with_a_suggestion() -> None:
-    with pytest.raises(ParameterError, match="did you mean spend_uplift_rate"):
-        sample_inputs(ServiceRoiParams(), UncertaintyParams(fixed={"spend_uplfit_rate"}))
+    with pytest.raises(ParameterError, match="did you mean spend_uplift_excellent_service"):
+        sample_inputs(ServiceRoiParams(), UncertaintyParams(fixed={"spend_uplift_excelent_service"}), model=SERVICE_ROI)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -291,7 +297,7 @@ params_strategy = st.builds(
     customers=st.integers(1, 200_000),
     annual_retention_rate=st.floats(0.0, 0.95),
     retention_uplift_rate=st.floats(0.0, 0.04),
-    spend_uplift_rate=st.floats(0.0, 0.5),
+    spend_uplift_excellent_service=st.floats(0.0, 0.5),
     excellent_service_share=st.floats(0.0, 1.0),
     upfront_investment=st.floats(0, 2_000_000),
     horizon_years=st.integers(1, 20),
@@ -315,7 +321,7 @@ def test_every_draw_is_a_valid_parameter_set(params: ServiceRoiParams, free: set
 
 CASES = [
     ServiceRoiParams(),
-    ServiceRoiParams(spend_uplift_rate=0.01, upfront_investment=900_000),  # no payback
+    ServiceRoiParams(spend_uplift_excellent_service=0.01, upfront_investment=900_000),  # no payback
     ServiceRoiParams(upfront_investment=0, annual_service_cost=0),  # no ROI, payback 0
     ServiceRoiParams(horizon_years=12, discount_rate=0.13, customers=2_345),
 ]
@@ -371,9 +377,9 @@ def test_draws_with_every_input_released_match_the_model() -> None:
 def _linear_in_uplifts() -> tuple[ServiceRoiParams, float, float, float]:
     """NPV = a + b·u + c·Δr for the default business (other inputs at their values)."""
     params = ServiceRoiParams()
-    a = compute_service_roi(params.replace(spend_uplift_rate=0, retention_uplift_rate=0)).npv
-    b = compute_service_roi(params.replace(spend_uplift_rate=1, retention_uplift_rate=0)).npv - a
-    c = compute_service_roi(params.replace(spend_uplift_rate=0, retention_uplift_rate=0.1)).npv
+    a = compute_service_roi(params.replace(spend_uplift_excellent_service=0, retention_uplift_rate=0)).npv
+    b = compute_service_roi(params.replace(spend_uplift_excellent_service=1, retention_uplift_rate=0)).npv - a
+    c = compute_service_roi(params.replace(spend_uplift_excellent_service=0, retention_uplift_rate=0.1)).npv
     return params, a, b, (c - a) / 0.1
 
 
@@ -385,14 +391,15 @@ def test_probability_npv_positive_against_the_normal_analytic_case() -> None:
     n = 400_000
     u = rng.normal(0.07, 0.03, n)
     dr = rng.normal(0.02, 0.01, n)
-    outcome = _outcomes({**params.to_dict(), "spend_uplift_rate": u, "retention_uplift_rate": dr})
+    outcome = service_roi_outcomes({**params.to_dict(), "spend_uplift_excellent_service": u,
+                                    "retention_uplift_rate": dr})
     mu = a + b * 0.07 + c * 0.02
     sigma = math.hypot(b * 0.03, c * 0.01)
     simulation = RoiSimulation(
-        params=params, uncertainty=UncertaintyParams(draws=n), base=compute_service_roi(params),
-        inputs={"spend_uplift_rate": u, "retention_uplift_rate": dr}, npv=outcome["npv"],
-        roi=outcome["roi"], payback_months=outcome["payback_months"],
-        cumulative_cash=np.cumsum(outcome["cash_flow"], axis=-1))
+        model=SERVICE_ROI, params=params, uncertainty=UncertaintyParams(draws=n),
+        base=compute_service_roi(params),
+        inputs={"spend_uplift_excellent_service": u, "retention_uplift_rate": dr},
+        outcomes=outcome)
     expected = normal_cdf(mu / sigma)
     assert 0.6 < expected < 0.9  # a case where the probability is informative
     assert simulation.probability_npv_positive == pytest.approx(expected, abs=0.004)  # 5 s.e.
@@ -419,7 +426,7 @@ def test_positive_correlation_widens_the_npv_spread() -> None:
     params = ServiceRoiParams()
     apart = simulate_service_roi(params)
     together = simulate_service_roi(params, UncertaintyParams(correlate_quality=True,
-                                                              quality_rank_correlation=0.8))
+                                                              service_quality_rank_correlation=0.8))
     def spread(s: RoiSimulation) -> float:
         return float(np.subtract(*np.percentile(s.npv, [90, 10])))
     assert spread(together) > spread(apart)
@@ -430,8 +437,8 @@ def test_positive_correlation_widens_the_npv_spread() -> None:
 def test_a_higher_value_lifts_every_draw(mode: float, step: float, kind: str) -> None:
     # the same seed draws the same uniform numbers, so the risk panel moves smoothly
     u = UncertaintyParams(draws=2_000, distribution=kind)
-    low = simulate_service_roi(ServiceRoiParams(spend_uplift_rate=mode), u)
-    high = simulate_service_roi(ServiceRoiParams(spend_uplift_rate=mode + step), u)
+    low = simulate_service_roi(ServiceRoiParams(spend_uplift_excellent_service=mode), u)
+    high = simulate_service_roi(ServiceRoiParams(spend_uplift_excellent_service=mode + step), u)
     assert np.all(high.npv >= low.npv - 1e-6 * np.abs(low.npv).max())
     assert high.probability_npv_positive >= low.probability_npv_positive
 
@@ -448,7 +455,7 @@ def test_vectorised_payback_equals_finance_payback_on_textbook_flows() -> None:
     cases = [[-100, 50, 50, 50], [-100, 200], [0, 10], [-100, 40, 40], [-100, 150, -100, 100],
              [-100, 100]]
     for flows in cases:
-        got = _payback_months(np.asarray(flows, dtype=float))
+        got = payback_months_array(np.asarray(flows, dtype=float))
         expected = payback_months(flows)
         assert (np.isnan(got) and expected is None) or float(got) == expected
 
@@ -456,10 +463,10 @@ def test_vectorised_payback_equals_finance_payback_on_textbook_flows() -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.floats(-1e6, 1e6), min_size=2, max_size=12))
 def test_vectorised_payback_equals_finance_payback(flows: list[float]) -> None:
-    one = _payback_months(np.asarray(flows))
+    one = payback_months_array(np.asarray(flows))
     expected = payback_months(flows)
     assert (np.isnan(one) and expected is None) or float(one) == expected
-    many = _payback_months(np.tile(flows, (3, 1)))
+    many = payback_months_array(np.tile(flows, (3, 1)))
     np.testing.assert_array_equal(many, np.full(3, one))
 
 
@@ -489,17 +496,17 @@ def test_tornado_order_and_swings_worked_by_hand() -> None:
     #   cost ratio 3–7:           1000·0.5·0.05·10·2 = 500 per unit → 2,000
     params = ServiceRoiParams(
         customers=1_000, excellent_service_share=0.5, annual_spend_per_customer=100,
-        gross_margin_rate=0.5, spend_uplift_rate=0.1, retention_uplift_rate=0.05,
+        gross_margin_rate=0.5, spend_uplift_excellent_service=0.1, retention_uplift_rate=0.05,
         retention_cost_per_customer=10, acquisition_to_retention_cost_ratio=5,
         upfront_investment=1_000, annual_service_cost=0, horizon_years=2, discount_rate=0.0,
     )
     uncertainty = UncertaintyParams(ranges={
-        "spend_uplift_rate": (0.0, 0.2), "retention_uplift_rate": (0.0, 0.1),
+        "spend_uplift_excellent_service": (0.0, 0.2), "retention_uplift_rate": (0.0, 0.1),
         "upfront_investment": (0, 4_000), "excellent_service_share": (0.4, 0.6),
         "acquisition_to_retention_cost_ratio": (3, 7),
     })
     names = ["acquisition_to_retention_cost_ratio", "excellent_service_share",
-             "upfront_investment", "retention_uplift_rate", "spend_uplift_rate"]
+             "upfront_investment", "retention_uplift_rate", "spend_uplift_excellent_service"]
     tornado = compute_tornado(params, uncertainty, names=names)
     assert tornado.table.index.tolist() == names[::-1]
     assert tornado.table["swing"].tolist() == pytest.approx([10_000, 5_000, 4_000, 3_000, 2_000])
@@ -528,7 +535,7 @@ def test_spider_passes_through_the_value_and_the_tornado_ends() -> None:
     params = ServiceRoiParams()
     spider = compute_spider(params, points=11)
     tornado = compute_tornado(params)
-    assert list(spider.npv.columns) == list(input_distributions(params))
+    assert list(spider.npv.columns) == list(input_distributions(params, model=SERVICE_ROI))
     np.testing.assert_allclose(spider.npv.loc[0.0], spider.base_npv, rtol=1e-12)
     for name in spider.npv.columns:
         assert spider.npv[name].iloc[0] == pytest.approx(tornado.table.loc[name, "npv_low"])
@@ -542,12 +549,12 @@ def test_break_even_map_zero_line_is_where_the_model_breaks_even() -> None:
     grid = compute_break_even_map(params, points=9)
     assert grid.npv.shape == (9, 9)
     i, j = 3, 6
-    here = params.replace(spend_uplift_rate=grid.x_values[j], upfront_investment=grid.y_values[i])
+    here = params.replace(spend_uplift_excellent_service=grid.x_values[j], upfront_investment=grid.y_values[i])
     assert grid.npv[i, j] == pytest.approx(compute_service_roi(here).npv)
     crossed = ~np.isnan(grid.zero_line)
     assert crossed.sum() >= 5
     for x, y in zip(grid.x_values[crossed], grid.zero_line[crossed], strict=True):
-        at_line = compute_service_roi(params.replace(spend_uplift_rate=x, upfront_investment=y))
+        at_line = compute_service_roi(params.replace(spend_uplift_excellent_service=x, upfront_investment=y))
         assert at_line.npv == pytest.approx(0.0, abs=1e-6 * params.upfront_investment)
     # the line is NPV at no investment (paid today, one for one)
     no_investment = compute_service_roi(params.replace(upfront_investment=0)).npv

@@ -97,23 +97,24 @@ class ComplaintStatistics:
         table["share"] = table["complaints"] / max(len(days), 1)
         return table
 
-    def overrides(self, problem_share: float | None = None) -> dict[str, float]:
+    def overrides(self, complaint_problem_share: float | None = None) -> dict[str, float]:
         """Inputs of :class:`workbook.models.recovery.complaints.ComplaintParams` measured here.
 
-        ``complaint_capture_share`` is the complaint rate divided by ``problem_share`` (the
-        registry default when omitted; the data cannot say how many customers had a problem
-        and stayed silent), at most 1. Retention rates are left out when they cannot be
+        ``complaint_capture_share`` is the complaint rate divided by
+        ``complaint_problem_share`` (the registry default when omitted; the data cannot say how
+        many customers had a problem and stayed silent), at most 1. Retention rates are left out when they cannot be
         measured.
         """
-        problem = default("complaint_problem_share") if problem_share is None else problem_share
+        problem = (default("complaint_problem_share") if complaint_problem_share is None
+                   else complaint_problem_share)
         values = {
             "complaint_capture_share": min(1.0, self.complaint_rate / problem) if problem else 1.0,
-            "prompt_resolution_share": self.prompt_share,
+            "complaint_prompt_resolution_share": self.prompt_share,
         }
         if self.retention_prompt is not None:
-            values["recovered_retention_rate"] = self.retention_prompt
+            values["complaint_recovery_retention"] = self.retention_prompt
         if self.retention_not_prompt is not None:
-            values["unrecovered_retention_rate"] = self.retention_not_prompt
+            values["complaint_unrecovered_retention"] = self.retention_not_prompt
         return values
 
     def headline(self) -> dict[str, float | None]:
@@ -189,7 +190,7 @@ def measure_complaints(
     A complaint counts as followed when received at least ``window_days`` before ``as_of``;
     stayed means a purchase (not a refund) by the same customer on a later day within the
     window. This measures a year's retention after a complaint, the figure the model's
-    ``recovered_retention_rate`` and ``unrecovered_retention_rate`` stand for; a complaint
+    ``complaint_recovery_retention`` and ``complaint_unrecovered_retention`` stand for; a complaint
     resolved late or never counts as not prompt.
 
     Examples

@@ -124,7 +124,7 @@ _MODEL_NAMES = {"complaint": "Complaint handling", "word_of_mouth": "Word of mou
 
 def net_value_histogram_traces(simulation: RecoverySimulation) -> Traces:
     """Data of :func:`plot_net_value_histogram`."""
-    name = _MODEL_NAMES.get(simulation.model, simulation.model)
+    name = _MODEL_NAMES.get(simulation.model.name, simulation.model.name)
     chance = format_percent(simulation.probability_net_value_positive, digits=0)
     return {
         "title": f"{name}: net value over {simulation.draws:,} draws — P(> 0) = {chance}",

@@ -72,8 +72,12 @@ def parse_query(query: str | None, params_type: type) -> tuple[dict[str, str], l
     Examples
     --------
     >>> from workbook.models.roi.service_roi import ServiceRoiParams
-    >>> parse_query("spend_uplift_rate=0.12&colour=red", ServiceRoiParams)
-    ({'spend_uplift_rate': '0.12'}, ["Ignored 'colour' in the link: not a parameter of this dashboard."])
+    >>> overrides, messages = parse_query("spend_uplift_excellent_service=0.12&colour=red",
+    ...                                   ServiceRoiParams)
+    >>> overrides
+    {'spend_uplift_excellent_service': '0.12'}
+    >>> messages
+    ["Ignored 'colour' in the link: not a parameter of this dashboard."]
     """
     names = {f.name for f in dataclasses.fields(params_type)}
     overrides: dict[str, str] = {}

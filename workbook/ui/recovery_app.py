@@ -1,9 +1,11 @@
 """The complaints and word-of-mouth dashboard: hunt for complaints, and what people hear.
 
-Sliders over :class:`workbook.models.recovery.combined.RecoveryParams` (both models' inputs, each once) drive
-KPI cards and live charts: where a year's customers with a problem go, what hearing one more
-complaint is worth, the reach and value of word of mouth over the source ranges, and a
-Monte Carlo of each model's net value. ``dashboards/word-of-mouth.ipynb`` only shows it.
+Sliders over :class:`workbook.models.recovery.combined.RecoveryParams` (both models' inputs,
+each once) drive KPI cards and live charts: where a year's customers with a problem go, what
+hearing one more complaint is worth, the reach and value of word of mouth over the source
+ranges, and a Monte Carlo of each model's net value, all from one
+:func:`~workbook.models.recovery.analysis.analyse_recovery` (as notebook 04).
+``dashboards/word-of-mouth.ipynb`` only shows it.
 """
 
 from __future__ import annotations
@@ -13,13 +15,9 @@ from typing import ClassVar
 
 import ipywidgets as widgets
 
-from workbook.models.recovery.complaints import (
-    CaptureLever,
-    ComplaintResult,
-    compute_capture_lever,
-    compute_complaint_recovery,
-)
 from workbook.core.formatting import format_money, format_percent
+from workbook.models.recovery.analysis import RecoveryAnalysis, analyse_recovery
+from workbook.models.recovery.combined import RecoveryParams
 from workbook.plotting.complaints import (
     capture_lever_traces,
     complaint_flow_traces,
@@ -34,17 +32,10 @@ from workbook.plotting.word_of_mouth import (
     word_of_mouth_reach_traces,
     word_of_mouth_value_traces,
 )
-from workbook.models.recovery.combined import RecoveryParams
 from workbook.ui.app import Chart, ModelApp, chart, update_figures
 from workbook.uncertainty import UncertaintyParams
-from workbook.uncertainty.recovery import (
-    RecoverySimulation,
-    simulate_complaint_recovery,
-    simulate_word_of_mouth,
-)
-from workbook.models.recovery.word_of_mouth import WordOfMouthRange, compute_word_of_mouth_range
 
-__all__ = ["RecoveryApp", "RecoveryResults", "compute_recovery_results", "recovery_kpi_texts"]
+__all__ = ["RecoveryApp", "recovery_kpi_texts"]
 
 KPI_LABELS: dict[str, tuple[str, str]] = {
     "complaint-net": ("Complaint handling, net", "a year's complaints, value kept − cost"),
@@ -57,35 +48,12 @@ KPI_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-class RecoveryResults:
-    """Everything the page shows for one set of inputs (computed by the package)."""
-
-    __slots__ = ("complaint_risk", "complaints", "lever", "params", "stories", "story_risk")
-
-    def __init__(self, params: RecoveryParams, uncertainty: UncertaintyParams) -> None:
-        self.params = params
-        complaint_params = params.complaint_params()
-        story_params = params.word_of_mouth_params()
-        self.complaints: ComplaintResult = compute_complaint_recovery(complaint_params)
-        self.lever: CaptureLever = compute_capture_lever(complaint_params)
-        self.stories: WordOfMouthRange = compute_word_of_mouth_range(story_params)
-        self.complaint_risk: RecoverySimulation = simulate_complaint_recovery(
-            complaint_params, uncertainty)
-        self.story_risk: RecoverySimulation = simulate_word_of_mouth(story_params, uncertainty)
-
-
-def compute_recovery_results(params: RecoveryParams | None = None,
-                             uncertainty: UncertaintyParams | None = None) -> RecoveryResults:
-    """The page's results for ``params`` (registry defaults when omitted), 10,000 draws."""
-    return RecoveryResults(params or RecoveryParams(), uncertainty or UncertaintyParams())
-
-
-def recovery_kpi_texts(results: RecoveryResults) -> dict[str, tuple[str, str | None]]:
+def recovery_kpi_texts(results: RecoveryAnalysis) -> dict[str, tuple[str, str | None]]:
     """The text (and note, ``None`` for the label's own) of each KPI card, as the page shows it.
 
     Examples
     --------
-    >>> recovery_kpi_texts(compute_recovery_results())["complaint-net"][0]
+    >>> recovery_kpi_texts(analyse_recovery())["complaint-net"][0]
     '22,687'
     """
     low, high = results.stories.band("net_value")
@@ -126,12 +94,12 @@ class RecoveryApp(ModelApp):
     """
 
     params_type: ClassVar[type] = RecoveryParams
-    main_sliders = ("complaint_capture_share", "prompt_resolution_share", "happy_share",
-                    "unhappy_share", "social_amplification")
-    more_sliders = ("problem_share", "recovered_retention_rate", "unrecovered_retention_rate",
-                    "silent_retention_rate", "complaint_handling_cost", "happy_tells",
-                    "unhappy_tells", "influence_circle", "referral_conversion_share",
-                    "detraction_loss_share", "customers", "annual_spend_per_customer",
+    main_sliders = ("complaint_capture_share", "complaint_prompt_resolution_share",
+                    "wom_happy_share", "wom_unhappy_share", "wom_social_amplification")
+    more_sliders = ("complaint_problem_share", "complaint_recovery_retention",
+                    "complaint_unrecovered_retention", "complaint_silent_retention", "complaint_handling_cost", "happy_customer_tells",
+                    "unhappy_customer_tells", "influence_circle", "wom_referral_conversion",
+                    "wom_detraction_loss", "customers", "annual_spend_per_customer",
                     "gross_margin_rate", "annual_retention_rate", "horizon_years",
                     "discount_rate")
     kpi_labels = KPI_LABELS
@@ -139,7 +107,7 @@ class RecoveryApp(ModelApp):
     def __init__(self, params: RecoveryParams | None = None) -> None:
         super().__init__(params)
         self.uncertainty = UncertaintyParams()
-        self.results = compute_recovery_results(self.params, self.uncertainty)
+        self.results = analyse_recovery(self.params, self.uncertainty)
         self._show_kpis()
         self.charts = widgets.VBox(layout=widgets.Layout(flex="1 1 480px", min_width="420px",
                                                          margin="0 0 0 16px"))
@@ -198,7 +166,7 @@ class RecoveryApp(ModelApp):
 
     def refresh(self, params: RecoveryParams, *, deferred: bool) -> None:
         """Both models, their ranges and Monte Carlo for ``params``; KPIs and charts."""
-        self.results = compute_recovery_results(params, self.uncertainty)
+        self.results = analyse_recovery(params, self.uncertainty)
         self.params = params
         self._show_kpis()
         update_figures(self.figures, self._sources())

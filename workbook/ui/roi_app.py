@@ -22,23 +22,18 @@ from workbook.plotting.roi import (
     value_drivers_traces,
 )
 from workbook.plotting.uncertainty import plot_risk_panel, risk_panel_traces
+from workbook.models.roi.analysis import analyse_service_roi, assess_roi_risk
 from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi
 from workbook.ui.app import Chart, ModelApp, chart, running_loop, update_figures
 from workbook.ui.calibration import CalibrationSwitch
 from workbook.ui.controls import source_text
 from workbook.ui.scenario_panel import ScenarioPanel
-from workbook.uncertainty import (
-    RoiSimulation,
-    Tornado,
-    UncertaintyParams,
-    compute_tornado,
-    simulate_service_roi,
-)
+from workbook.uncertainty import RoiSimulation, Tornado, UncertaintyParams
 
 __all__ = ["KPI_LABELS", "KPI_NAMES", "RoiApp"]
 
 MAIN_SLIDERS: tuple[str, ...] = (
-    "spend_uplift_rate",
+    "spend_uplift_excellent_service",
     "annual_retention_rate",
     "upfront_investment",
     "annual_service_cost",
@@ -101,8 +96,10 @@ class RoiApp(ModelApp):
         self.defer_risk = defer_risk
         self._risk_pending = False
         self.uncertainty = UncertaintyParams()
-        self.result: RoiResult = compute_service_roi(self.params)
-        self.simulation, self.tornado = self._risk(self.params)
+        analysis = analyse_service_roi(self.params, self.uncertainty)  # as notebook 01
+        self.result: RoiResult = analysis.result
+        self.simulation: RoiSimulation = analysis.simulation
+        self.tornado: Tornado = analysis.tornado
         self._show_value_kpis()
         self._show_risk_kpi()
         self.acquisition_note = widgets.HTML(self._acquisition_text())
@@ -121,10 +118,6 @@ class RoiApp(ModelApp):
         return super().from_query_string(query, **{"defer_risk": True, **options})
 
     # --- construction -----------------------------------------------------------------------
-
-    def _risk(self, params: ServiceRoiParams) -> tuple[RoiSimulation, Tornado]:
-        return (simulate_service_roi(params, self.uncertainty),
-                compute_tornado(params, self.uncertainty))
 
     def _show_value_kpis(self) -> None:
         clv_note = (f"average customer, with the programme; "
@@ -212,7 +205,7 @@ class RoiApp(ModelApp):
         """Simulate the current inputs and refresh the risk KPI and charts."""
         self._risk_pending = False
         try:
-            self.simulation, self.tornado = self._risk(self.params)
+            self.simulation, self.tornado = assess_roi_risk(self.params, self.uncertainty)
         except Exception as error:  # never a traceback on the page
             return self.failed(error)
         self._show_risk_kpi()

@@ -54,7 +54,7 @@ class ScenarioPanel:
     >>> from workbook.ui import RoiApp
     >>> app = RoiApp()
     >>> panel = ScenarioPanel(app, folder=Path(tempfile.mkdtemp()))
-    >>> app.sliders["spend_uplift_rate"].value = 0.12
+    >>> app.sliders["spend_uplift_excellent_service"].value = 0.12
     >>> panel.name.value, panel.note.value = "Bolder uplift", "What if spend rises 12 %?"
     >>> panel.save().name
     'bolder-uplift.yaml'

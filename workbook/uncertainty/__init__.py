@@ -6,10 +6,13 @@ package shows how wrong a service-ROI answer could be and which assumption matte
 - :mod:`~workbook.uncertainty.distributions`: triangular and PERT distributions, mode at the
   value, bounds at the registry's low and high;
 - :mod:`~workbook.uncertainty.correlation`: rank correlation between inputs (Gaussian copula);
-- :mod:`~workbook.uncertainty.inputs`: which inputs are uncertain, over which range, and their
-  seeded draws (:class:`UncertaintyParams`);
-- :mod:`~workbook.uncertainty.simulation`: vectorised Monte Carlo of the service-ROI model,
-  percentiles and the probability that NPV is positive;
+- :mod:`~workbook.uncertainty.inputs`: which inputs are uncertain, over which range (cut to
+  each field's declared limits and the model's rules across fields), and their seeded draws
+  (:class:`UncertaintyParams`);
+- :mod:`~workbook.uncertainty.monte_carlo`: :func:`simulate`, one vectorised Monte Carlo over
+  any :class:`~workbook.core.model.Model`, percentiles and probabilities (:class:`Simulation`);
+- :mod:`~workbook.uncertainty.simulation`: the service-ROI simulation (NPV, ROI, payback);
+  :mod:`~workbook.uncertainty.recovery`: complaint recovery and word of mouth;
 - :mod:`~workbook.uncertainty.sensitivity`: tornado, spider and break-even map.
 
 Charts are in :mod:`workbook.plotting.uncertainty`.
@@ -23,18 +26,23 @@ from workbook.uncertainty.correlation import (
     rank_correlation,
 )
 from workbook.uncertainty.distributions import DISTRIBUTION_KINDS, InputDistribution
+from workbook.models.roi.service_roi import SERVICE_ROI_FIXED
 from workbook.uncertainty.inputs import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
     QUALITY_PAIR,
-    SERVICE_ROI_FIXED,
     InputRange,
     UncertaintyParams,
     accepted_bounds,
     input_distributions,
     input_ranges,
     sample_inputs,
-    service_roi_bounds,
+)
+from workbook.uncertainty.monte_carlo import (
+    HEADLINE_PERCENTILES,
+    Simulation,
+    percentile,
+    simulate,
 )
 from workbook.uncertainty.sensitivity import (
     BreakEvenMap,
@@ -44,12 +52,7 @@ from workbook.uncertainty.sensitivity import (
     compute_spider,
     compute_tornado,
 )
-from workbook.uncertainty.simulation import (
-    HEADLINE_PERCENTILES,
-    RoiSimulation,
-    percentile,
-    simulate_service_roi,
-)
+from workbook.uncertainty.simulation import RoiSimulation, simulate_service_roi
 
 __all__ = [
     "DEFAULT_DRAWS",
@@ -62,6 +65,7 @@ __all__ = [
     "InputDistribution",
     "InputRange",
     "RoiSimulation",
+    "Simulation",
     "Spider",
     "Tornado",
     "UncertaintyParams",
@@ -76,6 +80,6 @@ __all__ = [
     "percentile",
     "rank_correlation",
     "sample_inputs",
-    "service_roi_bounds",
+    "simulate",
     "simulate_service_roi",
 ]

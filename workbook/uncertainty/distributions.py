@@ -14,12 +14,14 @@ extremes than the **triangular** with the same three numbers, which suits figure
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from workbook.core.declare import Params, declared, number
 from workbook.core.parameters import assumed
 from workbook.core.validation import ParameterError, require_number
 
@@ -33,7 +35,7 @@ _PERT_NODES = 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InputDistribution:
+class InputDistribution(Params):
     """A triangular or PERT distribution on ``[low, high]`` with its mode at ``mode``.
 
     Attributes
@@ -83,20 +85,18 @@ class InputDistribution:
     (4.6667, 0.7222)
     """
 
-    low: float
-    mode: float
-    high: float
-    kind: str = "pert"
+    low: float = declared(dataclasses.MISSING, number())
+    mode: float = declared(dataclasses.MISSING, number())
+    high: float = declared(dataclasses.MISSING, number())
+    kind: str = declared("pert")
     pert_shape: float = assumed("pert_shape")
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        for name in ("low", "mode", "high"):
-            set_(self, name, require_number(name, getattr(self, name)))
-        set_(self, "mode", require_number("mode", self.mode, low=self.low, high=self.high))
+    def check(self) -> None:
+        """The mode lies within ``[low, high]``; ``kind`` is one of :data:`DISTRIBUTION_KINDS`."""
+        object.__setattr__(self, "mode",
+                           require_number("mode", self.mode, low=self.low, high=self.high))
         if self.kind not in DISTRIBUTION_KINDS:
             raise ParameterError("kind", f"one of {', '.join(DISTRIBUTION_KINDS)}", self.kind)
-        set_(self, "pert_shape", require_number("pert_shape", self.pert_shape, low=0, high=1e3))
 
     @property
     def width(self) -> float:

@@ -4,17 +4,20 @@ Every registry-backed field of a model's parameters has a plausible range (``low
 :mod:`workbook.core.registry`). :class:`UncertaintyParams` says how a simulation or a sensitivity
 chart uses it: the distribution (PERT or triangular, mode at the field's current value), which
 fields stay fixed, how far each range is widened, and whether the two service-quality effects
-move together.
+move together. A range is cut to the values the model accepts: each field's declared limits
+(:func:`workbook.core.declare.declaration`) and the model's rules across fields
+(:attr:`workbook.core.model.Model.joint_bounds`), see :func:`accepted_bounds`.
 
-**Fixed by default** (:data:`SERVICE_ROI_FIXED`): the figures a business reads from its own
-books or decides itself: ``customers``, ``annual_spend_per_customer``, ``gross_margin_rate``,
+**Fixed by default** (the model's :attr:`~workbook.core.model.Model.fixed`, for the service
+ROI :data:`~workbook.models.roi.service_roi.SERVICE_ROI_FIXED`): the figures a business reads
+from its own books or decides itself: ``customers``, ``annual_spend_per_customer``, ``gross_margin_rate``,
 ``annual_retention_rate``, ``retention_cost_per_customer``, the budget
 (``upfront_investment``, ``annual_service_cost``), ``horizon_years`` and ``discount_rate``.
 Their registry ranges are slider spans across different businesses, not the doubt one business
 has about itself; drawing from them would measure "which business are you", not risk.
 **Uncertain by default**: the effects of service that the sources state roughly
-(``spend_uplift_rate``, 9 % in one 2010 survey; ``acquisition_to_retention_cost_ratio``,
-"about five times") or not at all (``retention_uplift_rate``), and the reach of a programme not
+(``spend_uplift_excellent_service``, 9 % in one 2010 survey;
+``acquisition_to_retention_cost_ratio``, "about five times") or not at all (``retention_uplift_rate``), and the reach of a programme not
 yet run (``excellent_service_share``). Any field can be fixed or released through ``fixed``.
 """
 
@@ -22,33 +25,32 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from workbook.core.declare import Params, count, declaration, declared, number
+from workbook.core.model import Model
 from workbook.core.parameters import assumed, field_types
 from workbook.core.registry import get_assumption
-from workbook.models.roi.service_roi import ServiceRoiParams
+from workbook.core.validation import ParameterError, require_number
 from workbook.uncertainty.correlation import correlate_uniforms
 from workbook.uncertainty.distributions import DISTRIBUTION_KINDS, InputDistribution
-from workbook.core.validation import ParameterError, require_integer, require_number
 
 __all__ = [
     "DEFAULT_DRAWS",
     "DEFAULT_SEED",
     "QUALITY_PAIR",
-    "SERVICE_ROI_FIXED",
     "InputRange",
     "UncertaintyParams",
     "accepted_bounds",
     "input_distributions",
     "input_ranges",
     "sample_inputs",
-    "service_roi_bounds",
 ]
 
 DEFAULT_DRAWS = 10_000
@@ -57,30 +59,11 @@ DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 2010
 """Seed of the draws (the year of the American Express barometer; any fixed number will do)."""
 
-SERVICE_ROI_FIXED: frozenset[str] = frozenset({
-    "customers", "annual_spend_per_customer", "gross_margin_rate", "annual_retention_rate",
-    "retention_cost_per_customer", "upfront_investment", "annual_service_cost",
-    "horizon_years", "discount_rate",
-})
-"""Fields of :class:`~workbook.models.roi.service_roi.ServiceRoiParams` held at their value unless released."""
-
-QUALITY_PAIR: tuple[str, str] = ("spend_uplift_rate", "retention_uplift_rate")
+QUALITY_PAIR: tuple[str, str] = ("spend_uplift_excellent_service", "retention_uplift_rate")
 """The two effects of service quality that :attr:`UncertaintyParams.correlate_quality` links."""
 
-_DEFAULT_FIXED: Mapping[type, frozenset[str]] = MappingProxyType({
-    ServiceRoiParams: SERVICE_ROI_FIXED,
-})
-"""Each model's inputs fixed by default; a model not listed has none."""
-
-_MAX_RETENTION = 0.99
-"""Retention with the uplift stays at or below this (as :class:`ServiceRoiParams` requires)."""
-
-Bounds = Callable[[Any, str], tuple[float, float]]
-"""``bounds(params, name)``: the values a parameter object accepts for field ``name``."""
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
-class UncertaintyParams:
+class UncertaintyParams(Params):
     """How a simulation and the sensitivity charts vary the inputs.
 
     Attributes
@@ -102,46 +85,46 @@ class UncertaintyParams:
         ``(low, high)`` per field name, replacing the registry's range.
     fixed
         Field names held at their value in a simulation. ``None`` (the default) means the
-        model's own default set: :data:`SERVICE_ROI_FIXED` for the service-ROI model (see the
-        module notes), none for a model without one. To release one input, pass the default
-        set without it: ``fixed=SERVICE_ROI_FIXED - {"upfront_investment"}``.
+        model's own default set (:attr:`~workbook.core.model.Model.fixed`;
+        :data:`~workbook.models.roi.service_roi.SERVICE_ROI_FIXED` for the service-ROI model,
+        see the module notes), none without a model. To release one input, pass the default set
+        without it: ``fixed=SERVICE_ROI_FIXED - {"upfront_investment"}``.
     correlate_quality
         Give the two effects of service quality (:data:`QUALITY_PAIR`) the rank correlation
-        ``quality_rank_correlation`` (a Gaussian copula; see
+        ``service_quality_rank_correlation`` (a Gaussian copula; see
         :func:`~workbook.uncertainty.correlation.correlate_uniforms`). Off by default: the
         sources give no figure for it.
-    quality_rank_correlation
+    service_quality_rank_correlation
         Spearman correlation of spend uplift and retention uplift when ``correlate_quality``.
 
     Notes
     -----
     Range of a field with value :math:`v`, range :math:`[l, h]` (widened to include
     :math:`v`) and factor :math:`k`: :math:`[v - k (v - l),\\; v + k (h - v)]`, cut to the
-    values the model accepts (fractions in :math:`[0, 1]`, amounts at least 0, retention with
-    its uplift at most 0.99, ...) and, for whole-number fields, to whole numbers.
+    values the model accepts (:func:`accepted_bounds`: fractions in :math:`[0, 1]`, amounts
+    at least 0, retention with its uplift at most 0.99, ...) and, for whole-number fields, to
+    whole numbers.
     """
 
-    draws: int = DEFAULT_DRAWS
-    seed: int = DEFAULT_SEED
-    distribution: str = "pert"
+    draws: int = declared(DEFAULT_DRAWS, count(low=1, high=10_000_000))
+    seed: int = declared(DEFAULT_SEED, count(low=0))
+    distribution: str = declared("pert")
     pert_shape: float = assumed("pert_shape")
-    widen_factor: float = 1.0
-    widen_factors: Mapping[str, float] = field(default_factory=dict, hash=False)
-    ranges: Mapping[str, tuple[float, float]] = field(default_factory=dict, hash=False)
-    fixed: frozenset[str] | None = None
-    correlate_quality: bool = False
-    quality_rank_correlation: float = assumed("service_quality_rank_correlation")
+    widen_factor: float = declared(1.0, number(low=0, high=100))
+    widen_factors: Mapping[str, float] = declared(dataclasses.MISSING, default_factory=dict,
+                                                  hash=False)
+    ranges: Mapping[str, tuple[float, float]] = declared(dataclasses.MISSING,
+                                                         default_factory=dict, hash=False)
+    fixed: frozenset[str] | None = declared(None)
+    correlate_quality: bool = declared(False)
+    service_quality_rank_correlation: float = assumed("service_quality_rank_correlation")
 
-    def __post_init__(self) -> None:
+    def check(self) -> None:
+        """The distribution's name, the per-field settings, the fixed set and the switch."""
         set_ = object.__setattr__
-        set_(self, "draws", require_integer("draws", self.draws, low=1, high=10_000_000))
-        set_(self, "seed", require_integer("seed", self.seed, low=0))
         if self.distribution not in DISTRIBUTION_KINDS:
             raise ParameterError("distribution", f"one of {', '.join(DISTRIBUTION_KINDS)}",
                                  self.distribution)
-        set_(self, "pert_shape", require_number("pert_shape", self.pert_shape, low=0, high=1e3))
-        set_(self, "widen_factor",
-             require_number("widen_factor", self.widen_factor, low=0, high=100))
         set_(self, "widen_factors", MappingProxyType({
             name: require_number(f"widen_factors[{name}]", factor, low=0, high=100)
             for name, factor in dict(self.widen_factors).items()
@@ -155,24 +138,19 @@ class UncertaintyParams:
             set_(self, "fixed", frozenset(self.fixed))
         if not isinstance(self.correlate_quality, bool):
             raise ParameterError("correlate_quality", "true or false", self.correlate_quality)
-        set_(self, "quality_rank_correlation", require_number(
-            "quality_rank_correlation", self.quality_rank_correlation, low=-0.99, high=0.99))
 
-    def replace(self, **changes: Any) -> UncertaintyParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def fixed_for(self, params: Any) -> frozenset[str]:
-        """The fields of ``params`` held at their value: ``fixed``, or the model's default.
+    def fixed_for(self, model: Model[Any, Any] | None) -> frozenset[str]:
+        """The fields held at their value: ``fixed``, or the model's default (none without).
 
         Examples
         --------
-        >>> UncertaintyParams().fixed_for(ServiceRoiParams()) == SERVICE_ROI_FIXED
+        >>> from workbook.models.roi.service_roi import SERVICE_ROI, SERVICE_ROI_FIXED
+        >>> UncertaintyParams().fixed_for(SERVICE_ROI) == SERVICE_ROI_FIXED
         True
         """
         if self.fixed is not None:
             return self.fixed
-        return _DEFAULT_FIXED.get(type(params), frozenset())
+        return model.fixed if model is not None else frozenset()
 
 
 def _checked_range(name: str, span: object) -> tuple[float, float]:
@@ -212,40 +190,29 @@ class InputRange:
     fixed: bool
 
 
-def accepted_bounds(params: Any, name: str) -> tuple[float, float]:
-    """Generic bounds: ``[0, 1]`` for a fraction (by its registry unit), else at least 0.
+def accepted_bounds(
+    params: Any, name: str, model: Model[Any, Any] | None = None
+) -> tuple[float, float]:
+    """The values a draw of field ``name`` may take, the other fields of ``params`` as they are.
 
-    Registered figures are all non-negative; models with tighter rules pass their own
-    :data:`Bounds` (as :func:`service_roi_bounds`).
-    """
-    key = _assumption_key(params, name)
-    unit = get_assumption(key).unit if key else ""
-    return (0.0, 1.0) if unit.startswith("fraction") else (0.0, math.inf)
-
-
-def service_roi_bounds(params: ServiceRoiParams, name: str) -> tuple[float, float]:
-    """The values :class:`~workbook.models.roi.service_roi.ServiceRoiParams` accepts for ``name``, the others fixed.
+    The field's declared limits (:meth:`workbook.core.declare.Limits.bounds`; unbounded for a
+    field declared without limits), intersected with the model's rules across fields
+    (:attr:`~workbook.core.model.Model.joint_bounds`) when ``model`` is given.
 
     Examples
     --------
-    >>> service_roi_bounds(ServiceRoiParams(), "retention_uplift_rate")
+    >>> from workbook.models.roi.service_roi import SERVICE_ROI, ServiceRoiParams
+    >>> accepted_bounds(ServiceRoiParams(), "retention_uplift_rate", SERVICE_ROI)
     (0.0, 0.24)
+    >>> accepted_bounds(ServiceRoiParams(), "horizon_years")
+    (1.0, 50.0)
     """
-    special = {
-        "customers": (1.0, math.inf),
-        "horizon_years": (1.0, 50.0),
-        "acquisition_to_retention_cost_ratio": (0.0, 100.0),
-        "annual_retention_rate": (0.0, _MAX_RETENTION - params.retention_uplift_rate),
-        "retention_uplift_rate": (0.0, min(0.5, _MAX_RETENTION - params.annual_retention_rate)),
-    }
-    if name in special:
-        low, high = special[name]
-        return low, round(high, 12)
-    return accepted_bounds(params, name)
-
-
-def _bounds_for(params: Any) -> Bounds:
-    return service_roi_bounds if isinstance(params, ServiceRoiParams) else accepted_bounds
+    limits = declaration(type(params), name)
+    low, high = limits.bounds() if limits is not None else (-math.inf, math.inf)
+    joint = model.joint_bounds(params, name) if model and model.joint_bounds else None
+    if joint is not None:
+        low, high = max(low, joint[0]), min(high, joint[1])
+    return low, high
 
 
 def _assumption_key(params: Any, name: str) -> str | None:
@@ -267,7 +234,7 @@ def input_ranges(
     uncertainty: UncertaintyParams | None = None,
     *,
     names: Iterable[str] | None = None,
-    bounds: Bounds | None = None,
+    model: Model[Any, Any] | None = None,
 ) -> dict[str, InputRange]:
     """The range of every registry-backed (or ``ranges``-given) numeric field of ``params``.
 
@@ -279,9 +246,10 @@ def input_ranges(
         Ranges, widening and fixed fields; defaults when omitted.
     names
         Only these fields, in this order (default: every field with a range, in field order).
-    bounds
-        What the model accepts for each field; :func:`service_roi_bounds` for the service-ROI
-        parameters, :func:`accepted_bounds` otherwise.
+    model
+        The model ``params`` belong to: its default fixed fields and its rules across fields
+        (:func:`accepted_bounds`). Without it, nothing is fixed by default and each range is
+        cut to its field's declared limits only.
 
     Raises
     ------
@@ -289,9 +257,8 @@ def input_ranges(
         For a name that is not a field of ``params``.
     """
     u = uncertainty or UncertaintyParams()
-    fixed = u.fixed_for(params)
+    fixed = u.fixed_for(model)
     _check_names(params, [*fixed, *u.widen_factors, *u.ranges], "uncertainty settings")
-    bounds = bounds or _bounds_for(params)
     chosen = list(names) if names is not None else [f.name for f in dataclasses.fields(params)]
     _check_names(params, chosen, "names")
     kinds = field_types(type(params))
@@ -314,7 +281,7 @@ def input_ranges(
         low, high = min(low, value), max(high, value)
         if factor != 1:
             low, high = value - factor * (value - low), value + factor * (high - value)
-        floor, ceiling = bounds(params, name)
+        floor, ceiling = accepted_bounds(params, name, model)
         low, high = max(low, floor), min(high, ceiling)
         integer = kinds[name] is int
         if integer:
@@ -328,7 +295,8 @@ def input_ranges(
 
 
 def input_distributions(
-    params: Any, uncertainty: UncertaintyParams | None = None, *, bounds: Bounds | None = None
+    params: Any, uncertainty: UncertaintyParams | None = None, *,
+    model: Model[Any, Any] | None = None,
 ) -> dict[str, InputDistribution]:
     """The distribution of each uncertain field: not fixed, and with a range wider than a point.
 
@@ -336,27 +304,29 @@ def input_distributions(
 
     Examples
     --------
-    >>> spread = input_distributions(ServiceRoiParams())
+    >>> from workbook.models.roi.service_roi import SERVICE_ROI, ServiceRoiParams
+    >>> spread = input_distributions(ServiceRoiParams(), model=SERVICE_ROI)
     >>> for name in sorted(spread):
     ...     print(name)
     acquisition_to_retention_cost_ratio
     excellent_service_share
     retention_uplift_rate
-    spend_uplift_rate
-    >>> spread["spend_uplift_rate"].low, spread["spend_uplift_rate"].high
+    spend_uplift_excellent_service
+    >>> spread["spend_uplift_excellent_service"].low, spread["spend_uplift_excellent_service"].high
     (0.03, 0.15)
     """
     u = uncertainty or UncertaintyParams()
     return {
         name: InputDistribution(low=r.low, mode=r.value, high=r.high, kind=u.distribution,
                                 pert_shape=u.pert_shape)
-        for name, r in input_ranges(params, u, bounds=bounds).items()
+        for name, r in input_ranges(params, u, model=model).items()
         if not r.fixed and r.high > r.low
     }
 
 
 def sample_inputs(
-    params: Any, uncertainty: UncertaintyParams | None = None, *, bounds: Bounds | None = None
+    params: Any, uncertainty: UncertaintyParams | None = None, *,
+    model: Model[Any, Any] | None = None,
 ) -> dict[str, Any]:
     """Every field of ``params``: its value, or an array of ``draws`` draws if uncertain.
 
@@ -377,12 +347,14 @@ def sample_inputs(
 
     Examples
     --------
-    >>> draws = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5, seed=1))
-    >>> draws["customers"], draws["spend_uplift_rate"].shape
+    >>> from workbook.models.roi.service_roi import SERVICE_ROI, ServiceRoiParams
+    >>> draws = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5, seed=1),
+    ...                       model=SERVICE_ROI)
+    >>> draws["customers"], draws["spend_uplift_excellent_service"].shape
     (10000, (5,))
     """
     u = uncertainty or UncertaintyParams()
-    distributions = input_distributions(params, u, bounds=bounds)
+    distributions = input_distributions(params, u, model=model)
     fields = dataclasses.fields(params)
     streams = np.random.default_rng(u.seed).spawn(len(fields) + 1)
     uniforms: dict[str, NDArray[np.float64]] = {
@@ -391,7 +363,7 @@ def sample_inputs(
     }
     pair = [name for name in QUALITY_PAIR if name in uniforms]
     if u.correlate_quality and len(pair) == 2:
-        rho = u.quality_rank_correlation
+        rho = u.service_quality_rank_correlation
         linked = correlate_uniforms(np.stack([uniforms[name] for name in pair]),
                                     [[1.0, rho], [rho, 1.0]], streams[-1])
         uniforms.update(zip(pair, linked, strict=True))

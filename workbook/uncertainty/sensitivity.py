@@ -20,9 +20,14 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from workbook.models.roi.service_roi import ServiceRoiParams, _outcomes, compute_service_roi
-from workbook.uncertainty.inputs import InputRange, UncertaintyParams, input_ranges
 from workbook.core.validation import ParameterError, require_integer
+from workbook.models.roi.service_roi import (
+    SERVICE_ROI,
+    ServiceRoiParams,
+    compute_service_roi,
+    service_roi_outcomes,
+)
+from workbook.uncertainty.inputs import InputRange, UncertaintyParams, input_ranges
 
 __all__ = [
     "BreakEvenMap",
@@ -40,14 +45,14 @@ def _npv_of_cases(
     """NPV of cases that differ from ``params`` in ``changes`` (arrays of one shape)."""
     arrays = {name: np.asarray(v, np.float64) for name, v in changes.items()}
     shape = np.broadcast_shapes(*(v.shape for v in arrays.values()))
-    npv = _outcomes({**params.to_dict(), **arrays})["npv"]
+    npv = service_roi_outcomes({**params.to_dict(), **arrays})["npv"]
     return np.array(np.broadcast_to(npv, shape))  # an input the NPV ignores leaves it a scalar
 
 
 def _chosen_ranges(
     params: ServiceRoiParams, uncertainty: UncertaintyParams | None, names: Iterable[str] | None
 ) -> dict[str, InputRange]:
-    ranges = input_ranges(params, uncertainty, names=names)
+    ranges = input_ranges(params, uncertainty, names=names, model=SERVICE_ROI)
     if names is None:
         ranges = {name: r for name, r in ranges.items() if not r.fixed}
     if not ranges:
@@ -101,7 +106,7 @@ def compute_tornado(
     --------
     >>> tornado = compute_tornado()
     >>> tornado.table.index.tolist()[:2]
-    ['excellent_service_share', 'spend_uplift_rate']
+    ['excellent_service_share', 'spend_uplift_excellent_service']
     >>> retention = compute_tornado(names=["annual_retention_rate"])
     >>> float(retention.table.loc["annual_retention_rate", "swing"])
     0.0
@@ -189,10 +194,10 @@ def compute_spider(
 
     Examples
     --------
-    >>> spider = compute_spider(names=["spend_uplift_rate"], points=5)
+    >>> spider = compute_spider(names=["spend_uplift_excellent_service"], points=5)
     >>> spider.positions.tolist()
     [-1.0, -0.5, 0.0, 0.5, 1.0]
-    >>> spider.inputs["spend_uplift_rate"].round(3).tolist()
+    >>> spider.inputs["spend_uplift_excellent_service"].round(3).tolist()
     [0.03, 0.06, 0.09, 0.12, 0.15]
     """
     points = require_integer("points", points, low=3, high=1001)
@@ -275,7 +280,7 @@ def compute_break_even_map(
     params: ServiceRoiParams | None = None,
     uncertainty: UncertaintyParams | None = None,
     *,
-    x: str = "spend_uplift_rate",
+    x: str = "spend_uplift_excellent_service",
     y: str = "upfront_investment",
     points: int = 41,
 ) -> BreakEvenMap:
@@ -309,7 +314,7 @@ def compute_break_even_map(
     params = params or ServiceRoiParams()
     if x == y:
         raise ParameterError("y", f"an input other than x ({x})", y)
-    ranges = input_ranges(params, uncertainty, names=[x, y])
+    ranges = input_ranges(params, uncertainty, names=[x, y], model=SERVICE_ROI)
     rx, ry = ranges[x], ranges[y]
     x_values = np.linspace(rx.low, rx.high, points)
     y_values = np.linspace(ry.low, ry.high, points)

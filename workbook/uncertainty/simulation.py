@@ -1,34 +1,27 @@
 """Monte Carlo of the service-ROI model: how wrong the answer could be.
 
-:func:`simulate_service_roi` draws every uncertain input (:mod:`workbook.uncertainty.inputs`)
-and runs the service-ROI model on all draws at once, through the very lines that
-:func:`workbook.models.roi.service_roi.compute_service_roi` runs on single numbers. So when every range collapses
-to its value, each draw equals the deterministic model exactly, by construction.
+:func:`simulate_service_roi` is :func:`workbook.uncertainty.simulate` of
+:data:`~workbook.models.roi.service_roi.SERVICE_ROI`: it draws every uncertain input
+(:mod:`workbook.uncertainty.inputs`) and runs the service-ROI model on all draws at once, through
+the very lines that :func:`~workbook.models.roi.service_roi.compute_service_roi` runs on single
+numbers. So when every range collapses to its value, each draw equals the deterministic model
+exactly, by construction. :class:`RoiSimulation` names the outcomes a report reads.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
-from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, _outcomes, compute_service_roi
-from workbook.uncertainty.inputs import _MAX_RETENTION, UncertaintyParams, sample_inputs
+from workbook.models.roi.service_roi import SERVICE_ROI, ServiceRoiParams
+from workbook.uncertainty.inputs import UncertaintyParams
+from workbook.uncertainty.monte_carlo import HEADLINE_PERCENTILES, Simulation, simulate
 
-__all__ = [
-    "HEADLINE_PERCENTILES",
-    "RoiSimulation",
-    "percentile",
-    "simulate_service_roi",
-]
-
-HEADLINE_PERCENTILES: tuple[int, int, int] = (10, 50, 90)
-"""P10, P50, P90: a pessimistic case, the median, an optimistic case (for NPV and ROI)."""
+__all__ = ["RoiSimulation", "simulate_service_roi"]
 
 _METRIC_LABELS = {
     "npv": "Net present value",
@@ -37,113 +30,56 @@ _METRIC_LABELS = {
 }
 
 
-def percentile(values: ArrayLike, p: float, *, missing_is_worst: bool = False) -> float | None:
-    """The ``p``-th percentile of ``values`` (``p`` in ``[0, 100]``), linear between draws.
-
-    Parameters
-    ----------
-    values
-        The draws; ``nan`` marks a draw with no value.
-    p
-        Percent of the draws at or below the result.
-    missing_is_worst
-        Treat ``nan`` as larger than any value (a payback that never comes) instead of
-        leaving those draws out.
-
-    Returns
-    -------
-    float or None
-        ``None`` when no draw has a value, or when the percentile falls among the missing
-        draws.
-
-    Notes
-    -----
-    Position :math:`h = (n - 1) p / 100` in the sorted draws :math:`x_{(0)} \\le \\dots`,
-    value :math:`x_{(\\lfloor h \\rfloor)} + (h - \\lfloor h \\rfloor)
-    (x_{(\\lfloor h \\rfloor + 1)} - x_{(\\lfloor h \\rfloor)})`: Hyndman & Fan's type 7,
-    numpy's and Excel's ``PERCENTILE.INC`` default.
-
-    Examples
-    --------
-    >>> percentile([1.0, 2.0, 3.0, 4.0], 50)
-    2.5
-    >>> percentile([12.0, float("nan"), 30.0], 90, missing_is_worst=True) is None
-    True
-    """
-    x = np.asarray(values, dtype=np.float64).ravel()
-    if missing_is_worst:
-        x = np.sort(np.where(np.isnan(x), np.inf, x))
-    else:
-        x = np.sort(x[~np.isnan(x)])
-    if x.size == 0:
-        return None
-    h = (x.size - 1) * p / 100.0
-    low = math.floor(h)
-    high = min(low + 1, x.size - 1)
-    fraction = h - low
-    if math.isinf(x[low]) or (fraction > 0 and math.isinf(x[high])):
-        return None
-    if fraction == 0:
-        return float(x[low])
-    return float(x[low] + fraction * (x[high] - x[low]))
-
-
 @dataclass(frozen=True, slots=True)
-class RoiSimulation:
+class RoiSimulation(Simulation):
     """Outputs of :func:`simulate_service_roi`: one value per draw.
 
-    Attributes
-    ----------
-    params, uncertainty
-        The inputs: values (the modes) and how they vary.
-    base
-        The deterministic model at the values, :func:`~workbook.models.roi.service_roi.compute_service_roi`.
-    inputs
-        The draws of each uncertain input, shape ``(draws,)``.
-    npv, roi, payback_months
-        Per draw, shape ``(draws,)``. ``roi`` is ``nan`` where nothing is spent,
-        ``payback_months`` where there is no payback within the horizon.
-    cumulative_cash
-        Undiscounted cumulative cash at each year end, shape ``(draws, horizon + 1)``.
+    A :class:`~workbook.uncertainty.monte_carlo.Simulation` of the service-ROI model whose
+    ``base`` is :func:`~workbook.models.roi.service_roi.compute_service_roi` at the values and
+    whose ``outcomes`` are every output of
+    :func:`~workbook.models.roi.service_roi.service_roi_outcomes` per draw. The properties
+    below name the ones a report reads.
     """
 
-    params: ServiceRoiParams
-    uncertainty: UncertaintyParams
-    base: RoiResult
-    inputs: Mapping[str, NDArray[np.float64]]
-    npv: NDArray[np.float64]
-    roi: NDArray[np.float64]
-    payback_months: NDArray[np.float64]
-    cumulative_cash: NDArray[np.float64]
+    @property
+    def npv(self) -> NDArray[np.float64]:
+        """Net present value per draw, shape ``(draws,)``."""
+        return self.outcomes["npv"]
 
     @property
-    def draws(self) -> int:
-        """Number of draws."""
-        return int(self.npv.size)
+    def roi(self) -> NDArray[np.float64]:
+        """ROI per draw; ``nan`` where nothing is spent."""
+        return self.outcomes["roi"]
+
+    @property
+    def payback_months(self) -> NDArray[np.float64]:
+        """Payback per draw; ``nan`` where there is none within the horizon."""
+        return self.outcomes["payback_months"]
+
+    @property
+    def cumulative_cash(self) -> NDArray[np.float64]:
+        """Undiscounted cumulative cash at each year end, shape ``(draws, horizon + 1)``."""
+        return np.cumsum(self.outcomes["cash_flow"], axis=-1)
 
     @property
     def probability_npv_positive(self) -> float:
         """Share of the draws with ``npv > 0``."""
-        return float(np.count_nonzero(self.npv > 0) / self.npv.size)
+        return self.probability_positive("npv")
 
     @property
     def probability_payback_within_horizon(self) -> float:
         """Share of the draws that pay back within the horizon."""
         return float(np.count_nonzero(~np.isnan(self.payback_months)) / self.npv.size)
 
-    def percentiles(self, ps: Sequence[float] = HEADLINE_PERCENTILES) -> pd.DataFrame:
+    def percentiles(self, metrics: Sequence[str] = tuple(_METRIC_LABELS),
+                    ps: Sequence[float] = HEADLINE_PERCENTILES, *,
+                    missing_is_worst: Sequence[str] = ("payback_months",)) -> pd.DataFrame:
         """Percentiles of NPV, ROI and payback: one row per metric, one column per ``P<p>``.
 
         A payback percentile that falls among the draws with no payback is ``nan`` (read
         "not within the horizon"); ROI leaves out draws where nothing is spent.
         """
-        rows = {}
-        for metric in _METRIC_LABELS:
-            values = getattr(self, metric)
-            worst = metric == "payback_months"
-            rows[metric] = {f"P{p:g}": percentile(values, p, missing_is_worst=worst)
-                            for p in ps}
-        return pd.DataFrame.from_dict(rows, orient="index").astype(float)
+        return Simulation.percentiles(self, metrics, ps, missing_is_worst=missing_is_worst)
 
     def summary_table(self) -> pd.DataFrame:
         """The probability table of a report: P10, P50, P90 and the value at the defaults.
@@ -168,7 +104,7 @@ class RoiSimulation:
         Keys: ``npv_p10``, ``npv_p50``, ``npv_p90`` (currency) and
         ``probability_npv_positive`` (fraction of draws).
         """
-        low, mid, high = (percentile(self.npv, p) for p in HEADLINE_PERCENTILES)
+        low, mid, high = (self.percentile("npv", p) for p in HEADLINE_PERCENTILES)
         return {
             "npv_p10": low,
             "npv_p50": mid,
@@ -177,18 +113,10 @@ class RoiSimulation:
         }
 
 
-def _within_joint_limits(values: dict[str, Any]) -> dict[str, Any]:
-    """Cut each draw's retention uplift so retention with it stays at or below 0.99."""
-    retention, uplift = values["annual_retention_rate"], values["retention_uplift_rate"]
-    if np.ndim(retention) or np.ndim(uplift):
-        values["retention_uplift_rate"] = np.minimum(uplift, _MAX_RETENTION - retention)
-    return values
-
-
 def simulate_service_roi(
     params: ServiceRoiParams | None = None, uncertainty: UncertaintyParams | None = None
 ) -> RoiSimulation:
-    """Monte Carlo of :func:`~workbook.models.roi.service_roi.compute_service_roi` over the uncertain inputs.
+    """Monte Carlo of :func:`~workbook.models.roi.service_roi.compute_service_roi`.
 
     Parameters
     ----------
@@ -205,21 +133,18 @@ def simulate_service_roi(
 
     Notes
     -----
-    Every draw runs the model of :func:`~workbook.models.roi.service_roi.compute_service_roi` (same formulas,
-    same timing: investment today, yearly cash at each year end, payback with cash accruing
-    evenly through the year), vectorised over the draws. Inputs that do not vary stay plain
-    numbers, so with every range collapsed (``widen_factor=0``, or all fields fixed) each draw
-    *is* the deterministic result. Where both retention and its uplift vary, a draw's uplift
-    is cut to ``0.99 - retention`` (the limit :class:`~workbook.models.roi.service_roi.ServiceRoiParams`
-    enforces). Percentiles: :func:`percentile`.
-
-    References
-    ----------
-    Vose, D. (2008). *Risk Analysis: A Quantitative Guide*, 3rd ed., Wiley (Monte Carlo of
-    a cash-flow model; PERT inputs).
+    :func:`workbook.uncertainty.simulate` of
+    :data:`~workbook.models.roi.service_roi.SERVICE_ROI`: every draw runs the model of
+    :func:`~workbook.models.roi.service_roi.compute_service_roi` (same formulas, same timing:
+    investment today, yearly cash at each year end, payback with cash accruing evenly through
+    the year), vectorised over the draws. Where both retention and its uplift vary, a draw's
+    uplift is cut to ``0.99 - retention`` (the limit
+    :class:`~workbook.models.roi.service_roi.ServiceRoiParams` enforces). Percentiles:
+    :func:`~workbook.uncertainty.monte_carlo.percentile`.
 
     Examples
     --------
+    >>> from workbook.models.roi.service_roi import compute_service_roi
     >>> simulation = simulate_service_roi()
     >>> simulation.draws
     10000
@@ -229,19 +154,4 @@ def simulate_service_roi(
     >>> bool((none.npv == compute_service_roi(ServiceRoiParams()).npv).all())
     True
     """
-    params = params or ServiceRoiParams()
-    uncertainty = uncertainty or UncertaintyParams()
-    values = _within_joint_limits(sample_inputs(params, uncertainty))
-    outcome = _outcomes(values)
-    n = uncertainty.draws
-    cash_flow = np.broadcast_to(outcome["cash_flow"], (n, outcome["cash_flow"].shape[-1]))
-    return RoiSimulation(
-        params=params,
-        uncertainty=uncertainty,
-        base=compute_service_roi(params),
-        inputs={name: value for name, value in values.items() if np.ndim(value) == 1},
-        npv=np.array(np.broadcast_to(outcome["npv"], (n,))),
-        roi=np.array(np.broadcast_to(outcome["roi"], (n,))),
-        payback_months=np.array(np.broadcast_to(outcome["payback_months"], (n,))),
-        cumulative_cash=np.cumsum(cash_flow, axis=-1),
-    )
+    return RoiSimulation.of(simulate(SERVICE_ROI, params, uncertainty))

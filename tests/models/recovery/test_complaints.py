@@ -16,11 +16,8 @@ from workbook.models.recovery.complaints import (
     ComplaintParams,
     compute_capture_lever,
     compute_complaint_recovery,
-    customer_margin_value,
 )
 from workbook.data import DataError, sample_path
-from workbook.core.finance import net_present_value
-from workbook.models.roi.service_roi import customer_lifetime_value
 from workbook.core.validation import ParameterError
 
 # Registry defaults worked by hand: 10,000 customers, 20 % with a problem, 25 % of them
@@ -53,27 +50,10 @@ def test_default_business_known_values_by_hand() -> None:
 
 
 def test_seed_001_seventy_percent_of_recovered_complainers_stay() -> None:
-    everyone_recovered = ComplaintParams(complaint_capture_share=1.0, prompt_resolution_share=1.0)
+    everyone_recovered = ComplaintParams(complaint_capture_share=1.0, complaint_prompt_resolution_share=1.0)
     table = compute_complaint_recovery(everyone_recovered).flow_table()
     assert table.loc["Complained, recovered", "retention"] == pytest.approx(0.70)
     assert table.loc["All with a problem", "retention"] == pytest.approx(0.70)
-
-
-def test_customer_value_against_net_present_value_and_the_open_horizon() -> None:
-    flows = [0.0] + [420 * 0.75 ** (t - 1) for t in range(1, 6)]
-    assert customer_margin_value(420, 0.75, 0.08, 5) == pytest.approx(
-        net_present_value(0.08, flows), rel=1e-12)
-    assert customer_margin_value(420, 0.75, 0.08, 50) == pytest.approx(
-        customer_lifetime_value(420, 0.75, 0.08), rel=1e-6)
-
-
-def test_customer_value_on_arrays_equals_each_number_exactly() -> None:
-    retention = np.array([0.5, 0.75, 0.9])
-    horizons = np.array([1, 5, 3])
-    values = customer_margin_value(420.0, retention, 0.08, horizons)
-    singles = [customer_margin_value(420.0, r, 0.08, h)
-               for r, h in zip(retention.tolist(), horizons.tolist(), strict=True)]
-    assert values.tolist() == singles
 
 
 def test_capture_lever_is_the_model_at_each_share_and_linear() -> None:
@@ -98,12 +78,12 @@ def test_bad_inputs_name_the_parameter() -> None:
 fractions = st.floats(0.0, 1.0)
 params_strategy = st.builds(
     ComplaintParams,
-    problem_share=st.floats(0.01, 1.0),
+    complaint_problem_share=st.floats(0.01, 1.0),
     complaint_capture_share=fractions,
-    prompt_resolution_share=fractions,
-    recovered_retention_rate=fractions,
-    unrecovered_retention_rate=fractions,
-    silent_retention_rate=fractions,
+    complaint_prompt_resolution_share=fractions,
+    complaint_recovery_retention=fractions,
+    complaint_unrecovered_retention=fractions,
+    complaint_silent_retention=fractions,
     complaint_handling_cost=st.floats(0.0, 500.0),
     horizon_years=st.integers(1, 10),
 )
@@ -114,12 +94,12 @@ params_strategy = st.builds(
 def test_value_kept_rises_with_capture_when_recovery_beats_silence(
     params: ComplaintParams, share: float
 ) -> None:
-    params = params.replace(prompt_resolution_share=1.0, complaint_capture_share=share)
+    params = params.replace(complaint_prompt_resolution_share=1.0, complaint_capture_share=share)
     more = params.replace(complaint_capture_share=share + 0.01)
     low, high = compute_complaint_recovery(params), compute_complaint_recovery(more)
-    if params.recovered_retention_rate > params.silent_retention_rate + 1e-6:
+    if params.complaint_recovery_retention > params.complaint_silent_retention + 1e-6:
         assert high.value_kept > low.value_kept
-    elif params.recovered_retention_rate < params.silent_retention_rate - 1e-6:
+    elif params.complaint_recovery_retention < params.complaint_silent_retention - 1e-6:
         assert high.value_kept < low.value_kept
 
 
@@ -147,10 +127,10 @@ def test_flows_add_up(params: ComplaintParams) -> None:
 def test_prompt_resolution_never_hurts_when_recovery_beats_no_recovery(
     params: ComplaintParams, share: float
 ) -> None:
-    params = params.replace(prompt_resolution_share=share)
-    more = compute_complaint_recovery(params.replace(prompt_resolution_share=share + 0.01))
+    params = params.replace(complaint_prompt_resolution_share=share)
+    more = compute_complaint_recovery(params.replace(complaint_prompt_resolution_share=share + 0.01))
     base = compute_complaint_recovery(params)
-    if params.recovered_retention_rate >= params.unrecovered_retention_rate:
+    if params.complaint_recovery_retention >= params.complaint_unrecovered_retention:
         assert more.net_value >= base.net_value - 1e-9
     assert more.net_value - base.net_value == pytest.approx(base.prompt_point_value,
                                                             rel=1e-6, abs=1e-6)
@@ -205,9 +185,9 @@ def test_hand_worked_file(tiny: tuple[Path, Path]) -> None:
     # (customer, year) with a complaint: A, B, C in 2024, D in 2025; with a purchase: A, B, C
     # in 2024, C... D and E in 2025 -> 4 of 5 pairs
     assert stats.complaint_rate == pytest.approx(4 / 5)
-    overrides = stats.overrides(problem_share=0.9)
+    overrides = stats.overrides(complaint_problem_share=0.9)
     assert overrides["complaint_capture_share"] == pytest.approx(0.8 / 0.9)
-    assert ComplaintParams(**overrides).recovered_retention_rate == 1.0
+    assert ComplaintParams(**overrides).complaint_recovery_retention == 1.0
 
 
 def test_a_resolution_before_its_complaint_names_file_column_and_line(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.models.recovery.complaints import customer_margin_value
+from workbook.core.finance import customer_lifetime_value
 from workbook.core.validation import ParameterError
 from workbook.models.recovery.word_of_mouth import (
     RANGE_CASES,
@@ -17,7 +17,7 @@ from workbook.models.recovery.word_of_mouth import (
     compute_word_of_mouth_range,
 )
 
-VALUE = customer_margin_value(1_200 * 0.35, 0.75, 0.08, 5)
+VALUE = customer_lifetime_value(1_200 * 0.35, 0.75, 0.08, 5)
 
 
 def test_seed_001_figures_by_hand() -> None:
@@ -36,7 +36,7 @@ def test_seed_001_figures_by_hand() -> None:
 
 
 def test_circle_of_250_caps_word_of_mouth_but_not_amplification() -> None:
-    params = WordOfMouthParams(unhappy_tells=400, happy_tells=300, social_amplification=10)
+    params = WordOfMouthParams(unhappy_customer_tells=400, happy_customer_tells=300, wom_social_amplification=10)
     result = compute_word_of_mouth(params)
     assert result.told_per_happy == 250 and result.told_per_unhappy == 250
     assert result.unhappy_reach == 1_000 * 250 * 10
@@ -44,7 +44,7 @@ def test_circle_of_250_caps_word_of_mouth_but_not_amplification() -> None:
 
 def test_united_breaks_guitars_one_story_can_outweigh_every_happy_customer() -> None:
     # seed 001: one complaint video passed 10 million views
-    params = WordOfMouthParams(unhappy_share=0.0001, social_amplification=1e6 / 12.5)
+    params = WordOfMouthParams(wom_unhappy_share=0.0001, wom_social_amplification=1e6 / 12.5)
     result = compute_word_of_mouth(params)
     assert result.unhappy_customers == pytest.approx(1)
     assert result.unhappy_reach == pytest.approx(1e6)
@@ -63,36 +63,36 @@ def test_ranges_use_the_source_ends() -> None:
 
 
 def test_a_value_outside_the_source_range_widens_it() -> None:
-    spread = compute_word_of_mouth_range(WordOfMouthParams(happy_tells=8))
+    spread = compute_word_of_mouth_range(WordOfMouthParams(happy_customer_tells=8))
     assert spread.cases["high"].told_per_happy == 8
     assert spread.cases["low"].told_per_happy == 3
 
 
 def test_bad_inputs_name_the_parameter() -> None:
-    with pytest.raises(ParameterError, match="unhappy_share"):
-        WordOfMouthParams(happy_share=0.8, unhappy_share=0.3)
-    with pytest.raises(ParameterError, match="social_amplification"):
-        WordOfMouthParams(social_amplification=0.5)
+    with pytest.raises(ParameterError, match="wom_unhappy_share"):
+        WordOfMouthParams(wom_happy_share=0.8, wom_unhappy_share=0.3)
+    with pytest.raises(ParameterError, match="wom_social_amplification"):
+        WordOfMouthParams(wom_social_amplification=0.5)
     with pytest.raises(ParameterError, match="influence_circle"):
         WordOfMouthParams(influence_circle=0)
 
 
 def test_no_happy_customer_gives_no_ratio() -> None:
-    result = compute_word_of_mouth(WordOfMouthParams(happy_tells=0.0))
+    result = compute_word_of_mouth(WordOfMouthParams(happy_customer_tells=0.0))
     assert math.isnan(result.unhappy_to_happy_ratio)
     assert result.headline()["unhappy_to_happy_ratio"] is None
 
 
 params_strategy = st.builds(
     WordOfMouthParams,
-    happy_share=st.floats(0.0, 0.7),
-    unhappy_share=st.floats(0.0, 0.3),
-    happy_tells=st.floats(0.0, 400.0),
-    unhappy_tells=st.floats(0.0, 400.0),
+    wom_happy_share=st.floats(0.0, 0.7),
+    wom_unhappy_share=st.floats(0.0, 0.3),
+    happy_customer_tells=st.floats(0.0, 400.0),
+    unhappy_customer_tells=st.floats(0.0, 400.0),
     influence_circle=st.integers(1, 500),
-    social_amplification=st.floats(1.0, 100.0),
-    referral_conversion_share=st.floats(0.0, 0.2),
-    detraction_loss_share=st.floats(0.0, 0.2),
+    wom_social_amplification=st.floats(1.0, 100.0),
+    wom_referral_conversion=st.floats(0.0, 0.2),
+    wom_detraction_loss=st.floats(0.0, 0.2),
 )
 
 
@@ -102,8 +102,8 @@ def test_net_value_rises_with_happy_tells_and_falls_with_unhappy(
     params: WordOfMouthParams, step: float
 ) -> None:
     base = compute_word_of_mouth(params)
-    happier = compute_word_of_mouth(params.replace(happy_tells=params.happy_tells + step))
-    angrier = compute_word_of_mouth(params.replace(unhappy_tells=params.unhappy_tells + step))
+    happier = compute_word_of_mouth(params.replace(happy_customer_tells=params.happy_customer_tells + step))
+    angrier = compute_word_of_mouth(params.replace(unhappy_customer_tells=params.unhappy_customer_tells + step))
     assert happier.net_value >= base.net_value
     assert angrier.net_value <= base.net_value
 
@@ -111,7 +111,7 @@ def test_net_value_rises_with_happy_tells_and_falls_with_unhappy(
 @settings(max_examples=100, deadline=None)
 @given(params_strategy)
 def test_reach_never_exceeds_the_circle_without_amplification(params: WordOfMouthParams) -> None:
-    result = compute_word_of_mouth(params.replace(social_amplification=1.0))
+    result = compute_word_of_mouth(params.replace(wom_social_amplification=1.0))
     circle = params.influence_circle
     assert result.happy_reach <= result.happy_customers * circle + 1e-6
     assert result.unhappy_reach <= result.unhappy_customers * circle + 1e-6

@@ -40,7 +40,7 @@ def test_seed_002_imitation_times_in_years() -> None:
 
 def test_without_discounting_value_is_profit_times_duration() -> None:
     assert present_value_until_imitated(100_000, 1 / 365, 0.0) == pytest.approx(100_000 / 365)
-    table = compute_moat(MoatParams(discount_rate=0.0, excess_profit_per_year=1_000)).table
+    table = compute_moat(MoatParams(discount_rate=0.0, advantage_excess_profit=1_000)).table
     assert table["present_value"].tolist() == pytest.approx([1_000 / 365, 750, 10_000])
 
 
@@ -76,9 +76,9 @@ def test_default_moat_is_ordered_and_service_is_worth_thousands_of_price_cuts() 
 def test_ordering_price_product_service_holds_over_the_registry_ranges(
     days: float, months: float, years: float, rate: float, profit: float
 ) -> None:
-    params = MoatParams(price_cut_imitation_days=days, product_imitation_months=months,
-                        service_imitation_years=years, discount_rate=rate,
-                        excess_profit_per_year=profit)
+    params = MoatParams(imitation_days_price_cut=days, imitation_months_product=months,
+                        imitation_service_strategy=years, discount_rate=rate,
+                        advantage_excess_profit=profit)
     table = compute_moat(params).table
     for column in ("imitation_years", "present_value"):
         price, product, service = table.loc[list(ADVANTAGES), column]
@@ -97,7 +97,7 @@ def test_longer_moats_are_worth_more(a: float, b: float, rate: float) -> None:
 
 
 def test_range_widens_to_include_a_value_set_outside_it() -> None:
-    table = compute_moat(MoatParams(service_imitation_years=40)).table
+    table = compute_moat(MoatParams(imitation_service_strategy=40)).table
     assert table.loc["service_strategy", "imitation_years_high"] == 40
     assert table.loc["service_strategy", "imitation_years_low"] == 5
 
@@ -119,9 +119,9 @@ def test_cumulative_value_rises_then_stays_flat_once_copied() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "fragment"),
     [
-        ("price_cut_imitation_days", -1, "price_cut_imitation_days: expected a number from 0"),
-        ("product_imitation_months", math.inf, "product_imitation_months"),
-        ("excess_profit_per_year", -5, "excess_profit_per_year: expected a number of at least 0"),
+        ("imitation_days_price_cut", -1, "imitation_days_price_cut: expected a number from 0"),
+        ("imitation_months_product", math.inf, "imitation_months_product"),
+        ("advantage_excess_profit", -5, "advantage_excess_profit: expected a number of at least 0"),
         ("discount_rate", 1.5, "discount_rate: expected a fraction"),
     ],
 )
@@ -131,7 +131,7 @@ def test_invalid_inputs_are_refused(field: str, value: float, fragment: str) -> 
 
 
 def test_no_profit_means_no_ratio_to_the_price_cut() -> None:
-    table = compute_moat(MoatParams(excess_profit_per_year=0)).table
+    table = compute_moat(MoatParams(advantage_excess_profit=0)).table
     assert table["present_value"].tolist() == [0, 0, 0]
     assert table["times_price_cut"].isna().all()
 

@@ -36,7 +36,7 @@ def test_default_business_known_values_by_hand() -> None:
 
 
 def test_value_drivers_add_up_to_npv() -> None:
-    result = compute_service_roi(ServiceRoiParams(spend_uplift_rate=0.05, horizon_years=7))
+    result = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.05, horizon_years=7))
     assert sum(result.value_drivers.values()) == pytest.approx(result.npv)
 
 
@@ -71,7 +71,7 @@ def test_clv_geometric_series_by_hand() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "fragment"),
     [
-        ("spend_uplift_rate", 9, "fraction from 0 to 1"),
+        ("spend_uplift_excellent_service", 9, "fraction from 0 to 1"),
         ("annual_retention_rate", 1.0, "fraction from 0 to 0.99"),
         ("customers", 0, "whole number of at least 1"),
         ("customers", 10.5, "whole number"),
@@ -79,7 +79,7 @@ def test_clv_geometric_series_by_hand() -> None:
         ("discount_rate", math.nan, "fraction"),
         ("horizon_years", 51, "from 1 to 50"),
         ("gross_margin_rate", True, "fraction"),
-        ("spend_uplift_rate", "0.1", "fraction"),
+        ("spend_uplift_excellent_service", "0.1", "fraction"),
     ],
 )
 def test_invalid_values_name_the_parameter(field: str, value: object, fragment: str) -> None:
@@ -104,7 +104,7 @@ params_strategy = st.builds(
     gross_margin_rate=st.floats(0.01, 1.0),
     annual_retention_rate=st.floats(0.0, 0.8),
     excellent_service_share=st.floats(0.01, 1.0),
-    spend_uplift_rate=st.floats(0.0, 0.5),
+    spend_uplift_excellent_service=st.floats(0.0, 0.5),
     retention_uplift_rate=st.floats(0.0, 0.09),
     upfront_investment=st.floats(0, 2_000_000),
     annual_service_cost=st.floats(0, 1_000_000),
@@ -116,7 +116,7 @@ params_strategy = st.builds(
 @settings(max_examples=200, deadline=None)
 @given(params_strategy, st.floats(0.001, 0.3))
 def test_npv_rises_with_spend_uplift(params: ServiceRoiParams, step: float) -> None:
-    higher = params.replace(spend_uplift_rate=min(1.0, params.spend_uplift_rate + step))
+    higher = params.replace(spend_uplift_excellent_service=min(1.0, params.spend_uplift_excellent_service + step))
     assert compute_service_roi(higher).npv > compute_service_roi(params).npv
 
 
@@ -146,14 +146,14 @@ def test_npv_is_zero_at_the_break_even_uplift(params: ServiceRoiParams) -> None:
     result = compute_service_roi(params)
     assert result.break_even_spend_uplift_rate is not None
     # evaluate the affine NPV at the break-even point (it may lie outside [0, 1])
-    at_zero = compute_service_roi(params.replace(spend_uplift_rate=0.0)).npv
-    at_one = compute_service_roi(params.replace(spend_uplift_rate=1.0)).npv
+    at_zero = compute_service_roi(params.replace(spend_uplift_excellent_service=0.0)).npv
+    at_one = compute_service_roi(params.replace(spend_uplift_excellent_service=1.0)).npv
     npv_at_break_even = at_zero + result.break_even_spend_uplift_rate * (at_one - at_zero)
     scale = max(abs(at_zero), abs(at_one), 1.0)
     assert abs(npv_at_break_even) <= 1e-9 * scale
     if 0.0 <= result.break_even_spend_uplift_rate <= 1.0:
         exact = compute_service_roi(
-            params.replace(spend_uplift_rate=result.break_even_spend_uplift_rate))
+            params.replace(spend_uplift_excellent_service=result.break_even_spend_uplift_rate))
         assert abs(exact.npv) <= 1e-6 * scale
 
 

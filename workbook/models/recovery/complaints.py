@@ -8,15 +8,14 @@ some are resolved promptly and well (recovered), the rest not. Each group stays 
 retention rate. The value of complaint handling is what the complainers keep beyond what the
 same customers would keep had they stayed silent, less the cost of handling every complaint.
 
-Every outcome is computed by :func:`_outcomes` from a mapping of inputs that may be numbers or
-numpy arrays of draws, so :mod:`workbook.uncertainty.recovery` runs the very same lines on
+Every outcome is computed by :func:`complaint_outcomes` from a mapping of inputs that may be
+numbers or numpy arrays of draws, so :mod:`workbook.uncertainty.recovery` runs the very same lines on
 10,000 draws at once. Measured inputs (complaint rate, prompt share, retention after a complaint)
 come from :mod:`workbook.data.complaints`.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,38 +24,44 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from workbook.core.declare import Params
+from workbook.core.finance import customer_lifetime_value
+from workbook.core.model import Model
 from workbook.core.parameters import assumed
-from workbook.core.validation import require_fraction, require_integer, require_number
+from workbook.core.validation import require_integer
 
 __all__ = [
+    "BUSINESS_FIXED",
+    "COMPLAINT_FIXED",
+    "COMPLAINT_RECOVERY",
     "CaptureLever",
     "ComplaintParams",
     "ComplaintResult",
     "compute_capture_lever",
+    "complaint_outcomes",
     "compute_complaint_recovery",
-    "customer_margin_value",
 ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ComplaintParams:
+class ComplaintParams(Params):
     """Inputs of the complaint-recovery model; defaults from the registry.
 
     Attributes
     ----------
     customers
         Active customers.
-    problem_share
+    complaint_problem_share
         Share of customers who meet a problem in a year.
     complaint_capture_share
         Share of customers with a problem who complain (the "hunt for complaints" lever).
-    prompt_resolution_share
+    complaint_prompt_resolution_share
         Share of complaints resolved promptly, positively and professionally.
-    recovered_retention_rate
+    complaint_recovery_retention
         Share of recovered complainers still customers a year later (0.7, seed 001).
-    unrecovered_retention_rate
+    complaint_unrecovered_retention
         The same for complainers whose complaint was not resolved promptly and well.
-    silent_retention_rate
+    complaint_silent_retention
         The same for customers with a problem who did not complain.
     complaint_handling_cost
         Cost of handling one complaint (currency/complaint), paid when it is handled.
@@ -73,39 +78,18 @@ class ComplaintParams:
     """
 
     customers: int = assumed("customers")
-    problem_share: float = assumed("complaint_problem_share")
+    complaint_problem_share: float = assumed("complaint_problem_share")
     complaint_capture_share: float = assumed("complaint_capture_share")
-    prompt_resolution_share: float = assumed("complaint_prompt_resolution_share")
-    recovered_retention_rate: float = assumed("complaint_recovery_retention")
-    unrecovered_retention_rate: float = assumed("complaint_unrecovered_retention")
-    silent_retention_rate: float = assumed("complaint_silent_retention")
+    complaint_prompt_resolution_share: float = assumed("complaint_prompt_resolution_share")
+    complaint_recovery_retention: float = assumed("complaint_recovery_retention")
+    complaint_unrecovered_retention: float = assumed("complaint_unrecovered_retention")
+    complaint_silent_retention: float = assumed("complaint_silent_retention")
     complaint_handling_cost: float = assumed("complaint_handling_cost")
     annual_spend_per_customer: float = assumed("annual_spend_per_customer")
     gross_margin_rate: float = assumed("gross_margin_rate")
     annual_retention_rate: float = assumed("annual_retention_rate")
     horizon_years: int = assumed("horizon_years")
     discount_rate: float = assumed("discount_rate")
-
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "customers", require_integer("customers", self.customers, low=1))
-        set_(self, "horizon_years",
-             require_integer("horizon_years", self.horizon_years, low=1, high=50))
-        for name in ("problem_share", "complaint_capture_share", "prompt_resolution_share",
-                     "recovered_retention_rate", "unrecovered_retention_rate",
-                     "silent_retention_rate", "gross_margin_rate", "annual_retention_rate",
-                     "discount_rate"):
-            set_(self, name, require_fraction(name, getattr(self, name)))
-        for name in ("complaint_handling_cost", "annual_spend_per_customer"):
-            set_(self, name, require_number(name, getattr(self, name), low=0))
-
-    def replace(self, **changes: Any) -> ComplaintParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,72 +188,19 @@ class ComplaintResult:
         }
 
 
-def customer_margin_value(
-    annual_margin: ArrayLike,
-    annual_retention_rate: ArrayLike,
-    discount_rate: ArrayLike,
-    horizon_years: ArrayLike,
-) -> Any:
-    """Discounted margin of one customer kept today, over a horizon of whole years.
+def complaint_outcomes(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Every outcome of the model, for numbers or arrays of draws (see the module notes).
 
-    Works on numbers or on arrays of draws (broadcast against each other).
-
-    Parameters
-    ----------
-    annual_margin
-        Margin the customer brings per year (currency/year), at the end of each year they are
-        a customer, starting with the first.
-    annual_retention_rate
-        Probability of staying each further year.
-    discount_rate
-        Yearly discount rate.
-    horizon_years
-        Years counted (whole years, at least 1).
-
-    Notes
-    -----
-    Cash at year ends, discounted as in :func:`workbook.core.finance.discount_factors`:
-
-    .. math:: V = m \\sum_{t=1}^{H} \\frac{r^{t-1}}{(1+d)^t}
-
-    The factors are built by repeated division and multiplication, year by year in a fixed
-    order, so a draw's value is the same computed alone or among ten thousand. With an open
-    horizon it tends to :func:`workbook.models.roi.service_roi.customer_lifetime_value`, :math:`m / (1 + d - r)`.
-
-    References
-    ----------
-    Gupta, S. & Lehmann, D. R. (2003). Customers as assets. *Journal of Interactive
-    Marketing*, 17(1), 9–24.
-
-    Examples
-    --------
-    >>> round(float(customer_margin_value(420.0, 0.75, 0.08, 5)), 2)
-    1067.17
-    >>> customer_margin_value(100.0, 0.5, 0.0, 2)
-    150.0
+    The vectorised core shared by :func:`compute_complaint_recovery`,
+    :func:`compute_capture_lever` and the Monte Carlo (:func:`workbook.uncertainty.simulate`):
+    ``inputs`` maps every field of :class:`ComplaintParams` to a number or an array of draws.
     """
-    horizon = np.asarray(horizon_years)
-    discount = np.asarray(discount_rate, dtype=np.float64)
-    retention = np.asarray(annual_retention_rate, dtype=np.float64)
-    factor: Any = np.ones_like(discount)
-    survival: Any = np.ones_like(retention)
-    total: Any = 0.0
-    for t in range(1, int(horizon.max()) + 1):
-        factor = factor / (1.0 + discount)
-        total = total + np.where(t <= horizon, survival * factor, 0.0)
-        survival = survival * retention
-    value = np.multiply(annual_margin, total)
-    return float(value) if np.ndim(value) == 0 else value
-
-
-def _outcomes(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Every outcome of the model, for numbers or arrays of draws (see the module notes)."""
-    with_problem = np.multiply(inputs["customers"], inputs["problem_share"])
+    with_problem = np.multiply(inputs["customers"], inputs["complaint_problem_share"])
     capture = inputs["complaint_capture_share"]
-    prompt = inputs["prompt_resolution_share"]
-    r_recovered = inputs["recovered_retention_rate"]
-    r_unrecovered = inputs["unrecovered_retention_rate"]
-    r_silent = inputs["silent_retention_rate"]
+    prompt = inputs["complaint_prompt_resolution_share"]
+    r_recovered = inputs["complaint_recovery_retention"]
+    r_unrecovered = inputs["complaint_unrecovered_retention"]
+    r_silent = inputs["complaint_silent_retention"]
     cost = inputs["complaint_handling_cost"]
     complainers = with_problem * capture
     silent = with_problem * (1.0 - capture)
@@ -281,7 +212,7 @@ def _outcomes(inputs: Mapping[str, Any]) -> dict[str, Any]:
     staying = stay_recovered + stay_unrecovered + stay_silent
     kept_by_hearing = complainers * (r_unrecovered - r_silent)
     kept_by_recovery = recovered * (r_recovered - r_unrecovered)
-    value = customer_margin_value(
+    value = customer_lifetime_value(
         np.multiply(inputs["annual_spend_per_customer"], inputs["gross_margin_rate"]),
         inputs["annual_retention_rate"], inputs["discount_rate"], inputs["horizon_years"])
     kept = kept_by_hearing + kept_by_recovery
@@ -332,7 +263,7 @@ def compute_complaint_recovery(params: ComplaintParams) -> ComplaintResult:
     With :math:`N` customers, problem share :math:`q`, capture share :math:`c`, prompt share
     :math:`p`, retention :math:`r_R` (recovered), :math:`r_U` (unrecovered), :math:`r_S`
     (silent), handling cost :math:`k` and :math:`V` the discounted margin of a customer kept
-    (:func:`customer_margin_value`):
+    (:func:`workbook.core.finance.customer_lifetime_value` over the horizon):
 
     .. math::
 
@@ -345,10 +276,10 @@ def compute_complaint_recovery(params: ComplaintParams) -> ComplaintResult:
     *Kept* counts the complainers who stay beyond those who would have stayed silent: the
     counterfactual is no complaint heard. Timing: the year's complaints are handled today
     (cost undiscounted); a customer kept brings margin at each year end of the horizon while
-    they stay (:func:`customer_margin_value`). Net value is linear in :math:`c`, so one point
-    of capture is worth exactly :math:`0.01 P \\bigl((p r_R + (1-p) r_U - r_S) V - k\\bigr)`;
-    it rises with :math:`c` when a complainer's expected retention beats a silent customer's
-    by more than :math:`k / V`.
+    they stay (:func:`workbook.core.finance.customer_lifetime_value` over the horizon). Net
+    value is linear in :math:`c`, so one point of capture is worth exactly
+    :math:`0.01 P \\bigl((p r_R + (1-p) r_U - r_S) V - k\\bigr)`; it rises with :math:`c` when a complainer's expected
+    retention beats a silent customer's by more than :math:`k / V`.
 
     References
     ----------
@@ -364,7 +295,7 @@ def compute_complaint_recovery(params: ComplaintParams) -> ComplaintResult:
     >>> round(result.net_value)
     22687
     """
-    values = {name: float(v) for name, v in _outcomes(params.to_dict()).items()}
+    values = {name: float(v) for name, v in complaint_outcomes(params.to_dict()).items()}
     return ComplaintResult(params=params, **values)
 
 
@@ -392,7 +323,8 @@ class CaptureLever:
 def compute_capture_lever(params: ComplaintParams, points: int = 21) -> CaptureLever:
     """Net value of complaint handling as the capture share runs from 0 to 1.
 
-    The model runs once on an array of capture shares (:func:`_outcomes` broadcasts), so each
+    The model runs once on an array of capture shares (:func:`complaint_outcomes`
+    broadcasts), so each
     point equals :func:`compute_complaint_recovery` at that share.
 
     Examples
@@ -405,7 +337,7 @@ def compute_capture_lever(params: ComplaintParams, points: int = 21) -> CaptureL
     """
     require_integer("points", points, low=2, high=10_000)
     shares = np.linspace(0.0, 1.0, points)
-    outcome = _outcomes({**params.to_dict(), "complaint_capture_share": shares})
+    outcome = complaint_outcomes({**params.to_dict(), "complaint_capture_share": shares})
     return CaptureLever(
         shares=shares,
         value_kept=np.asarray(outcome["value_kept"], dtype=np.float64),
@@ -413,3 +345,25 @@ def compute_capture_lever(params: ComplaintParams, points: int = 21) -> CaptureL
         net_value=np.asarray(outcome["net_value"], dtype=np.float64),
         current=compute_complaint_recovery(params),
     )
+
+
+BUSINESS_FIXED: frozenset[str] = frozenset({
+    "customers", "annual_spend_per_customer", "gross_margin_rate", "annual_retention_rate",
+    "horizon_years", "discount_rate"})
+"""The business's own figures, held at their value in a simulation of a recovery model."""
+
+COMPLAINT_FIXED: frozenset[str] = BUSINESS_FIXED | {"complaint_handling_cost"}
+"""Fields of :class:`ComplaintParams` held at their value by default (the business's own
+figures and its handling cost)."""
+
+COMPLAINT_RECOVERY: Model[ComplaintParams, ComplaintResult] = Model(
+    "complaint",
+    ComplaintParams,
+    compute_complaint_recovery,
+    outcomes=complaint_outcomes,
+    headline=ComplaintResult.headline,
+    fixed=COMPLAINT_FIXED,
+)
+"""The complaint-recovery model, declared once. Its name is the prefix of its Monte Carlo
+headline keys (``complaint_net_value_p10``). No rule ties two fields: every input may take any
+value within its own limits."""

@@ -7,17 +7,16 @@ stories: happy and unhappy customers tell people (at most their circle of influe
 story reaches further by the social-amplification multiplier, a share of the people told by
 happy customers buy and a share of those reached by bad stories do not buy when they would
 have. The won and lost customers are valued at the discounted margin of a customer over the
-horizon (:func:`workbook.models.recovery.complaints.customer_margin_value`).
+horizon (:func:`workbook.core.finance.customer_lifetime_value`).
 
 The source figures are ranges, so :func:`compute_word_of_mouth_range` gives the results at
 their low, middle and high ends (and the pessimistic and optimistic corners), not just the
-midpoint. :func:`_outcomes` runs on numbers or arrays of draws:
+midpoint. :func:`word_of_mouth_outcomes` runs on numbers or arrays of draws:
 :mod:`workbook.uncertainty.recovery` uses it for the Monte Carlo.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,106 +24,82 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from workbook.models.recovery.complaints import customer_margin_value
+from workbook.core.declare import Params
+from workbook.core.model import Model
 from workbook.core.parameters import assumed
 from workbook.core.registry import get_assumption
-from workbook.core.validation import (
-    ParameterError,
-    require_fraction,
-    require_integer,
-    require_number,
-)
+from workbook.core.validation import ParameterError
+from workbook.core.finance import customer_lifetime_value
+from workbook.models.recovery.complaints import BUSINESS_FIXED
 
 __all__ = [
     "RANGE_CASES",
+    "WORD_OF_MOUTH",
+    "WORD_OF_MOUTH_FIXED",
     "WordOfMouthParams",
     "WordOfMouthRange",
     "WordOfMouthResult",
     "compute_word_of_mouth",
     "compute_word_of_mouth_range",
+    "word_of_mouth_joint_limits",
+    "word_of_mouth_outcomes",
 ]
 
 RANGE_CASES: tuple[str, ...] = ("pessimistic", "low", "mid", "high", "optimistic")
 """The cases of :func:`compute_word_of_mouth_range`, worst to best net value at the ends."""
 
-_MAX_AMPLIFICATION = 1e8
-"""Largest social amplification accepted (a story seen by a hundred million per teller)."""
-
-
 @dataclass(frozen=True, slots=True, kw_only=True)
-class WordOfMouthParams:
+class WordOfMouthParams(Params):
     """Inputs of the word-of-mouth model; defaults from the registry.
 
     Attributes
     ----------
     customers
         Active customers.
-    happy_share, unhappy_share
+    wom_happy_share, wom_unhappy_share
         Shares of customers happy and unhappy enough to talk (the rest are neutral);
-        ``happy_share + unhappy_share <= 1``.
-    happy_tells, unhappy_tells
+        ``wom_happy_share + wom_unhappy_share <= 1``.
+    happy_customer_tells, unhappy_customer_tells
         People a happy and an unhappy customer tell in a year (3–5 and 10–15, seed 001).
     influence_circle
         People each customer influences (about 250): nobody tells more than this by word of
         mouth.
-    social_amplification
+    wom_social_amplification
         People a bad story reaches per person told, beyond the circle (1: word of mouth only).
-    referral_conversion_share
+    wom_referral_conversion
         Share of the people told by a happy customer who become customers.
-    detraction_loss_share
+    wom_detraction_loss
         Share of the people a bad story reaches who would have become customers and do not.
     annual_spend_per_customer, gross_margin_rate, annual_retention_rate, horizon_years,
     discount_rate
-        Value of a customer won or lost: see :func:`workbook.models.recovery.complaints.customer_margin_value`.
+        Value of a customer won or lost: see
+        :func:`workbook.core.finance.customer_lifetime_value`.
     """
 
     customers: int = assumed("customers")
-    happy_share: float = assumed("wom_happy_share")
-    unhappy_share: float = assumed("wom_unhappy_share")
-    happy_tells: float = assumed("happy_customer_tells")
-    unhappy_tells: float = assumed("unhappy_customer_tells")
+    wom_happy_share: float = assumed("wom_happy_share")
+    wom_unhappy_share: float = assumed("wom_unhappy_share")
+    happy_customer_tells: float = assumed("happy_customer_tells")
+    unhappy_customer_tells: float = assumed("unhappy_customer_tells")
     influence_circle: int = assumed("influence_circle")
-    social_amplification: float = assumed("wom_social_amplification")
-    referral_conversion_share: float = assumed("wom_referral_conversion")
-    detraction_loss_share: float = assumed("wom_detraction_loss")
+    wom_social_amplification: float = assumed("wom_social_amplification")
+    wom_referral_conversion: float = assumed("wom_referral_conversion")
+    wom_detraction_loss: float = assumed("wom_detraction_loss")
     annual_spend_per_customer: float = assumed("annual_spend_per_customer")
     gross_margin_rate: float = assumed("gross_margin_rate")
     annual_retention_rate: float = assumed("annual_retention_rate")
     horizon_years: int = assumed("horizon_years")
     discount_rate: float = assumed("discount_rate")
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "customers", require_integer("customers", self.customers, low=1))
-        set_(self, "influence_circle",
-             require_integer("influence_circle", self.influence_circle, low=1))
-        set_(self, "horizon_years",
-             require_integer("horizon_years", self.horizon_years, low=1, high=50))
-        for name in ("happy_share", "unhappy_share", "referral_conversion_share",
-                     "detraction_loss_share", "gross_margin_rate", "annual_retention_rate",
-                     "discount_rate"):
-            set_(self, name, require_fraction(name, getattr(self, name)))
-        for name in ("happy_tells", "unhappy_tells"):
-            set_(self, name, require_number(name, getattr(self, name), low=0, high=1e6,
-                                            unit="people"))
-        set_(self, "social_amplification", require_number(
-            "social_amplification", self.social_amplification, low=1, high=_MAX_AMPLIFICATION))
-        set_(self, "annual_spend_per_customer", require_number(
-            "annual_spend_per_customer", self.annual_spend_per_customer, low=0))
-        room = 1.0 - self.happy_share
-        if self.unhappy_share > room + 1e-12:
+    def check(self) -> None:
+        """Happy and unhappy customers are at most all customers."""
+        room = 1.0 - self.wom_happy_share
+        if self.wom_unhappy_share > room + 1e-12:
             raise ParameterError(
-                "unhappy_share",
+                "wom_unhappy_share",
                 f"at most {room:.4g} so that happy and unhappy customers are at most all "
-                f"customers (happy_share is {self.happy_share:g})", self.unhappy_share)
-
-    def replace(self, **changes: Any) -> WordOfMouthParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+                f"customers (wom_happy_share is {self.wom_happy_share:g})",
+                self.wom_unhappy_share)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,24 +166,29 @@ class WordOfMouthResult:
         }
 
 
-def _outcomes(inputs: Mapping[str, Any]) -> dict[str, Any]:
-    """Every outcome, for numbers or arrays of draws (broadcast against each other)."""
+def word_of_mouth_outcomes(inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """Every outcome, for numbers or arrays of draws (broadcast against each other).
+
+    The vectorised core shared by :func:`compute_word_of_mouth` and the Monte Carlo
+    (:func:`workbook.uncertainty.simulate`): ``inputs`` maps every field of
+    :class:`WordOfMouthParams` to a number or an array of draws.
+    """
     customers = inputs["customers"]
     circle = inputs["influence_circle"]
-    happy = np.multiply(customers, inputs["happy_share"])
-    unhappy = np.multiply(customers, inputs["unhappy_share"])
-    told_happy = np.minimum(inputs["happy_tells"], circle)
-    told_unhappy = np.minimum(inputs["unhappy_tells"], circle)
+    happy = np.multiply(customers, inputs["wom_happy_share"])
+    unhappy = np.multiply(customers, inputs["wom_unhappy_share"])
+    told_happy = np.minimum(inputs["happy_customer_tells"], circle)
+    told_unhappy = np.minimum(inputs["unhappy_customer_tells"], circle)
     happy_reach = happy * told_happy
-    unhappy_reach = unhappy * told_unhappy * inputs["social_amplification"]
-    won = happy_reach * inputs["referral_conversion_share"]
-    lost = unhappy_reach * inputs["detraction_loss_share"]
-    value = customer_margin_value(
+    unhappy_reach = unhappy * told_unhappy * inputs["wom_social_amplification"]
+    won = happy_reach * inputs["wom_referral_conversion"]
+    lost = unhappy_reach * inputs["wom_detraction_loss"]
+    value = customer_lifetime_value(
         np.multiply(inputs["annual_spend_per_customer"], inputs["gross_margin_rate"]),
         inputs["annual_retention_rate"], inputs["discount_rate"], inputs["horizon_years"])
-    per_happy = told_happy * inputs["referral_conversion_share"] * value
-    per_unhappy = (told_unhappy * inputs["social_amplification"]
-                   * inputs["detraction_loss_share"] * value)
+    per_happy = told_happy * inputs["wom_referral_conversion"] * value
+    per_unhappy = (told_unhappy * inputs["wom_social_amplification"]
+                   * inputs["wom_detraction_loss"] * value)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = np.where(per_happy > 0, per_unhappy / np.where(per_happy > 0, per_happy, 1.0),
                          np.nan)
@@ -251,7 +231,7 @@ def compute_word_of_mouth(params: WordOfMouthParams) -> WordOfMouthResult:
     With :math:`N` customers, happy and unhappy shares :math:`h, u`, people told
     :math:`T_h, T_u`, circle :math:`K`, amplification :math:`a`, conversion :math:`\\kappa`,
     detraction loss :math:`\\lambda`, spend :math:`S` and :math:`V` the discounted margin of a
-    customer (:func:`workbook.models.recovery.complaints.customer_margin_value`):
+    customer (:func:`workbook.core.finance.customer_lifetime_value`):
 
     .. math::
 
@@ -282,7 +262,7 @@ def compute_word_of_mouth(params: WordOfMouthParams) -> WordOfMouthResult:
     >>> round(result.unhappy_to_happy_ratio, 3)
     3.125
     """
-    values = {name: float(v) for name, v in _outcomes(params.to_dict()).items()}
+    values = {name: float(v) for name, v in word_of_mouth_outcomes(params.to_dict()).items()}
     return WordOfMouthResult(params=params, **values)
 
 
@@ -296,8 +276,9 @@ class WordOfMouthRange:
         :data:`RANGE_CASES` to results. ``low``/``high``: both counts of people told at the
         low/high end of their source range (3 and 10, 5 and 15); ``mid``: at the values of
         ``params``; ``pessimistic``: happy customers tell the fewest, unhappy ones the most;
-        ``optimistic``: the reverse. Net value is increasing in ``happy_tells`` and decreasing
-        in ``unhappy_tells``, so the pessimistic and optimistic cases bound it over the ranges.
+        ``optimistic``: the reverse. Net value is increasing in ``happy_customer_tells`` and
+        decreasing in ``unhappy_customer_tells``, so the pessimistic and optimistic cases bound
+        it over the ranges.
     """
 
     params: WordOfMouthParams
@@ -342,16 +323,42 @@ def compute_word_of_mouth_range(params: WordOfMouthParams) -> WordOfMouthRange:
     >>> low == spread.cases["pessimistic"].net_value
     True
     """
-    happy_low, happy_high = _source_range("happy_customer_tells", params.happy_tells)
-    unhappy_low, unhappy_high = _source_range("unhappy_customer_tells", params.unhappy_tells)
+    happy_low, happy_high = _source_range("happy_customer_tells", params.happy_customer_tells)
+    unhappy_low, unhappy_high = _source_range("unhappy_customer_tells",
+                                              params.unhappy_customer_tells)
     settings = {
         "pessimistic": (happy_low, unhappy_high),
         "low": (happy_low, unhappy_low),
-        "mid": (params.happy_tells, params.unhappy_tells),
+        "mid": (params.happy_customer_tells, params.unhappy_customer_tells),
         "high": (happy_high, unhappy_high),
         "optimistic": (happy_high, unhappy_low),
     }
-    cases = {name: compute_word_of_mouth(params.replace(happy_tells=happy,
-                                                        unhappy_tells=unhappy))
+    cases = {name: compute_word_of_mouth(params.replace(happy_customer_tells=happy,
+                                                        unhappy_customer_tells=unhappy))
              for name, (happy, unhappy) in settings.items()}
     return WordOfMouthRange(params=params, cases=cases)
+
+
+def word_of_mouth_joint_limits(values: dict[str, Any]) -> dict[str, Any]:
+    """Cut each draw's unhappy share so happy and unhappy shares add up to at most 1."""
+    happy, unhappy = values["wom_happy_share"], values["wom_unhappy_share"]
+    if np.ndim(happy) or np.ndim(unhappy):
+        values["wom_unhappy_share"] = np.minimum(unhappy, 1.0 - np.asarray(happy))
+    return values
+
+
+WORD_OF_MOUTH_FIXED: frozenset[str] = BUSINESS_FIXED
+"""Fields of :class:`WordOfMouthParams` held at their value by default: the business's own."""
+
+WORD_OF_MOUTH: Model[WordOfMouthParams, WordOfMouthResult] = Model(
+    "word_of_mouth",
+    WordOfMouthParams,
+    compute_word_of_mouth,
+    outcomes=word_of_mouth_outcomes,
+    headline=WordOfMouthResult.headline,
+    fixed=WORD_OF_MOUTH_FIXED,
+    joint_limits=word_of_mouth_joint_limits,
+)
+"""The word-of-mouth model, declared once. Its name is the prefix of its Monte Carlo headline
+keys (``word_of_mouth_net_value_p10``). Each share's range is its own; a draw's unhappy share
+is then cut to ``1 - wom_happy_share`` (:func:`word_of_mouth_joint_limits`)."""

@@ -33,9 +33,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from workbook.core.declare import Params, declared
 from workbook.core.parameters import build_params
-from workbook.models.roi.service_roi import ServiceRoiParams
 from workbook.core.validation import ParameterError
+from workbook.models.roi.service_roi import ServiceRoiParams
 
 __all__ = [
     "ASSUMPTIONS_FROM",
@@ -56,7 +57,7 @@ CALIBRATED_FIELDS = ("customers", "annual_spend_per_customer", "annual_retention
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CalibrationParams:
+class CalibrationParams(Params):
     """Where the ROI model's business inputs come from.
 
     Attributes
@@ -70,11 +71,12 @@ class CalibrationParams:
         Measure as of this date (ISO ``YYYY-MM-DD``); ``None`` means the last transaction date.
     """
 
-    assumptions_from: str = "registry"
-    data_path: str | None = None
-    as_of: str | None = None
+    assumptions_from: str = declared("registry")
+    data_path: str | None = declared(None)
+    as_of: str | None = declared(None)
 
-    def __post_init__(self) -> None:
+    def check(self) -> None:
+        """``assumptions_from`` is one of :data:`ASSUMPTIONS_FROM`; ``as_of`` a date."""
         if self.assumptions_from not in ASSUMPTIONS_FROM:
             raise ParameterError("assumptions_from", "'registry' or 'data'",
                                  repr(self.assumptions_from))

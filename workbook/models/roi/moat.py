@@ -14,24 +14,25 @@ makes the price cut worse still), and a copied product may keep some of its lead
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from workbook.core.declare import Params
+from workbook.core.model import Model
 from workbook.core.parameters import assumed
 from workbook.core.registry import get_assumption
-from workbook.core.validation import ParameterError, require_fraction, require_number
+from workbook.core.validation import ParameterError
 
 __all__ = [
     "ADVANTAGES",
     "ADVANTAGE_LABELS",
+    "MOAT",
     "MoatParams",
     "MoatResult",
     "compute_moat",
@@ -51,60 +52,41 @@ ADVANTAGE_LABELS: Mapping[str, str] = MappingProxyType({
 
 _DAYS_PER_YEAR, _MONTHS_PER_YEAR = 365.0, 12.0
 _FIELDS: Mapping[str, tuple[str, float]] = MappingProxyType({
-    # advantage: (parameter field, years per unit of that field)
-    "price_cut": ("price_cut_imitation_days", 1.0 / _DAYS_PER_YEAR),
-    "new_product": ("product_imitation_months", 1.0 / _MONTHS_PER_YEAR),
-    "service_strategy": ("service_imitation_years", 1.0),
+    # advantage: (parameter field, named as its registry entry; years per unit of that field)
+    "price_cut": ("imitation_days_price_cut", 1.0 / _DAYS_PER_YEAR),
+    "new_product": ("imitation_months_product", 1.0 / _MONTHS_PER_YEAR),
+    "service_strategy": ("imitation_service_strategy", 1.0),
 })
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class MoatParams:
+class MoatParams(Params):
     """Inputs of the imitation-moat model; defaults from the registry.
 
     Attributes
     ----------
-    price_cut_imitation_days
+    imitation_days_price_cut
         Days until competitors match a 50 % price cut (about 1).
-    product_imitation_months
+    imitation_months_product
         Months until a new product or service concept is copied (6–12).
-    service_imitation_years
+    imitation_service_strategy
         Years until a service strategy is copied ("never in practice": 10 stands in).
-    excess_profit_per_year
+    advantage_excess_profit
         Extra profit per year each advantage earns while it lasts (currency/year).
     discount_rate
         Yearly discount rate (fraction/year).
     """
 
-    price_cut_imitation_days: float = assumed("imitation_days_price_cut")
-    product_imitation_months: float = assumed("imitation_months_product")
-    service_imitation_years: float = assumed("imitation_service_strategy")
-    excess_profit_per_year: float = assumed("advantage_excess_profit")
+    imitation_days_price_cut: float = assumed("imitation_days_price_cut")
+    imitation_months_product: float = assumed("imitation_months_product")
+    imitation_service_strategy: float = assumed("imitation_service_strategy")
+    advantage_excess_profit: float = assumed("advantage_excess_profit")
     discount_rate: float = assumed("discount_rate")
-
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        for name, unit in (("price_cut_imitation_days", "days"),
-                           ("product_imitation_months", "months"),
-                           ("service_imitation_years", "years")):
-            set_(self, name, require_number(name, getattr(self, name), low=0, high=1_000,
-                                            unit=unit))
-        set_(self, "excess_profit_per_year",
-             require_number("excess_profit_per_year", self.excess_profit_per_year, low=0))
-        set_(self, "discount_rate", require_fraction("discount_rate", self.discount_rate))
 
     @property
     def imitation_years(self) -> dict[str, float]:
         """Years until each advantage is imitated (365 days and 12 months a year)."""
         return {kind: getattr(self, name) * per for kind, (name, per) in _FIELDS.items()}
-
-    def replace(self, **changes: Any) -> MoatParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
 
 def present_value_until_imitated(
@@ -214,16 +196,14 @@ def compute_moat(params: MoatParams | None = None) -> MoatResult:
     [274.0, 72877.0, 697504.0]
     """
     params = params if params is not None else MoatParams()
-    keys = {"price_cut": "imitation_days_price_cut", "new_product": "imitation_months_product",
-            "service_strategy": "imitation_service_strategy"}
     central = params.imitation_years
     rows = []
     for kind in ADVANTAGES:
-        per = _FIELDS[kind][1]
-        a = get_assumption(keys[kind])
+        key, per = _FIELDS[kind]
+        a = get_assumption(key)
         years = central[kind]
         low, high = min(a.low * per, years), max(a.high * per, years)
-        pv = present_value_until_imitated(params.excess_profit_per_year,
+        pv = present_value_until_imitated(params.advantage_excess_profit,
                                           [years, low, high], params.discount_rate)
         rows.append({"advantage": kind, "label": ADVANTAGE_LABELS[kind],
                      "imitation_years": years, "imitation_years_low": low,
@@ -248,7 +228,7 @@ def cumulative_value(params: MoatParams, years: ArrayLike) -> pd.DataFrame:
     if t.ndim != 1 or (t < 0).any():
         raise ParameterError("years", "a list of times of at least 0 years", years)
     columns = {kind: present_value_until_imitated(
-        params.excess_profit_per_year, np.minimum(t, stop), params.discount_rate)
+        params.advantage_excess_profit, np.minimum(t, stop), params.discount_rate)
         for kind, stop in params.imitation_years.items()}
     return pd.DataFrame(columns, index=pd.Index(t, name="years"))
 
@@ -270,3 +250,8 @@ def format_duration(years: float) -> str:
             return f"{text} {unit}" + ("" if text == "1" else "s")
     text = f"{years:.0f}" if abs(years - round(years)) < 0.05 else f"{years:.1f}"
     return f"{text} year" + ("" if text == "1" else "s")
+
+
+MOAT: Model[MoatParams, MoatResult] = Model("moat", MoatParams, compute_moat,
+                                            headline=MoatResult.headline)
+"""The imitation-moat model, declared once (no Monte Carlo core: its ranges are the registry's)."""

@@ -7,7 +7,7 @@ five times the cost of keeping one (White House Office of Consumer Affairs).
 
 Business model (documented in :func:`compute_service_roi`): the business holds its base at
 ``customers`` by replacing every customer it loses. The service programme reaches a share of the
-base; for them spend rises by ``spend_uplift_rate`` and annual retention by
+base; for them spend rises by ``spend_uplift_excellent_service`` and annual retention by
 ``retention_uplift_rate``. Benefits: the margin on the extra spend, and the acquisition spend
 avoided because fewer customers must be replaced. Costs: a one-off investment today and a yearly
 programme cost.
@@ -15,7 +15,6 @@ programme cost.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -24,26 +23,31 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from workbook.core.finance import discount_factors
-from workbook.core.finance import payback_months_array as _payback_months
-from workbook.core.parameters import assumed
-from workbook.core.validation import (
-    ParameterError,
-    require_fraction,
-    require_integer,
-    require_number,
+from workbook.core.declare import Params, declaration, declared, number
+from workbook.core.finance import (
+    customer_lifetime_value,
+    discount_factors,
+    payback_months_array,
 )
+from workbook.core.model import Model
+from workbook.core.parameters import assumed
+from workbook.core.validation import ParameterError
 
 __all__ = [
+    "SERVICE_ROI",
+    "SERVICE_ROI_FIXED",
     "RoiResult",
     "ServiceRoiParams",
     "compute_service_roi",
     "customer_lifetime_value",
+    "service_roi_joint_bounds",
+    "service_roi_joint_limits",
+    "service_roi_outcomes",
 ]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ServiceRoiParams:
+class ServiceRoiParams(Params):
     """Inputs of the service-ROI model; defaults from the registry.
 
     Attributes
@@ -65,10 +69,11 @@ class ServiceRoiParams:
         ``acquisition_to_retention_cost_ratio * retention_cost_per_customer``.
     excellent_service_share
         Fraction of customers who experience the excellent service.
-    spend_uplift_rate
+    spend_uplift_excellent_service
         Extra spend of those customers, a fraction of their annual spend (0.09 = 9 %).
     retention_uplift_rate
-        Percentage points (as a fraction) added to their annual retention.
+        Percentage points (as a fraction) added to their annual retention; retention with
+        the uplift stays at or below the hard limit of ``annual_retention_rate`` (0.99).
     upfront_investment
         One-off cost paid today (currency).
     annual_service_cost
@@ -85,42 +90,24 @@ class ServiceRoiParams:
     annual_retention_rate: float = assumed("annual_retention_rate")
     retention_cost_per_customer: float = assumed("retention_cost_per_customer")
     acquisition_to_retention_cost_ratio: float = assumed("acquisition_to_retention_cost_ratio")
-    acquisition_cost_per_customer: float | None = None
+    acquisition_cost_per_customer: float | None = declared(None, number(low=0, optional=True))
     excellent_service_share: float = assumed("excellent_service_share")
-    spend_uplift_rate: float = assumed("spend_uplift_excellent_service")
+    spend_uplift_excellent_service: float = assumed("spend_uplift_excellent_service")
     retention_uplift_rate: float = assumed("retention_uplift_rate")
     upfront_investment: float = assumed("upfront_investment")
     annual_service_cost: float = assumed("annual_service_cost")
     horizon_years: int = assumed("horizon_years")
     discount_rate: float = assumed("discount_rate")
 
-    def __post_init__(self) -> None:
-        set_ = object.__setattr__
-        set_(self, "customers", require_integer("customers", self.customers, low=1))
-        set_(self, "horizon_years",
-             require_integer("horizon_years", self.horizon_years, low=1, high=50))
-        for name in ("annual_spend_per_customer", "retention_cost_per_customer",
-                     "upfront_investment", "annual_service_cost"):
-            set_(self, name, require_number(name, getattr(self, name), low=0))
-        if self.acquisition_cost_per_customer is not None:
-            set_(self, "acquisition_cost_per_customer", require_number(
-                "acquisition_cost_per_customer", self.acquisition_cost_per_customer, low=0))
-        set_(self, "acquisition_to_retention_cost_ratio", require_number(
-            "acquisition_to_retention_cost_ratio", self.acquisition_to_retention_cost_ratio,
-            low=0, high=100))
-        for name in ("gross_margin_rate", "excellent_service_share", "spend_uplift_rate",
-                     "discount_rate"):
-            set_(self, name, require_fraction(name, getattr(self, name)))
-        set_(self, "annual_retention_rate", require_fraction(
-            "annual_retention_rate", self.annual_retention_rate, high=0.99))
-        set_(self, "retention_uplift_rate", require_fraction(
-            "retention_uplift_rate", self.retention_uplift_rate, high=0.5))
-        room = 0.99 - self.annual_retention_rate
+    def check(self) -> None:
+        """Retention with the uplift stays at or below retention's hard limit (0.99)."""
+        room = _retention_ceiling() - self.annual_retention_rate
         if self.retention_uplift_rate > room + 1e-12:
             raise ParameterError(
                 "retention_uplift_rate",
-                f"at most {room:.4g} so that retention with the uplift stays at or below 0.99 "
-                f"(annual_retention_rate is {self.annual_retention_rate:g})",
+                f"at most {room:.4g} so that retention with the uplift stays at or below "
+                f"{_retention_ceiling():g} (annual_retention_rate is "
+                f"{self.annual_retention_rate:g})",
                 self.retention_uplift_rate,
             )
 
@@ -131,13 +118,12 @@ class ServiceRoiParams:
             return self.acquisition_cost_per_customer
         return self.acquisition_to_retention_cost_ratio * self.retention_cost_per_customer
 
-    def replace(self, **changes: Any) -> ServiceRoiParams:
-        """A copy with ``changes`` applied and validated."""
-        return dataclasses.replace(self, **changes)
 
-    def to_dict(self) -> dict[str, Any]:
-        """Field name to value (JSON-ready)."""
-        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+def _retention_ceiling() -> float:
+    """The hard limit of ``annual_retention_rate`` (registry ``LIMITS``: 0.99)."""
+    limits = declaration(ServiceRoiParams, "annual_retention_rate")
+    assert limits is not None and limits.high is not None
+    return limits.high
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +154,8 @@ class RoiResult:
         Months until the undiscounted cumulative cash turns non-negative for good; ``None``
         when it does not within the horizon.
     break_even_spend_uplift_rate
-        The ``spend_uplift_rate`` at which ``npv == 0`` (may be negative: the programme pays
+        The ``spend_uplift_excellent_service`` at which ``npv == 0`` (may be negative: the
+        programme pays
         through retention alone); ``None`` when spend uplift has no effect (nobody reached or no
         margin).
     clv_before, clv_after_excellent, clv_after
@@ -237,39 +224,6 @@ class RoiResult:
         }
 
 
-def customer_lifetime_value(
-    annual_margin: float, annual_retention_rate: float, discount_rate: float
-) -> float:
-    """Lifetime value of one customer: the discounted margin over an open horizon.
-
-    Parameters
-    ----------
-    annual_margin
-        Gross margin the customer brings per year (currency/year), at the end of each year they
-        are a customer, starting with the first.
-    annual_retention_rate
-        Probability of staying another year (below 1).
-    discount_rate
-        Yearly discount rate.
-
-    Notes
-    -----
-    .. math:: \\mathrm{CLV} = \\sum_{t=1}^{\\infty} \\frac{m\\,r^{t-1}}{(1+d)^t}
-              = \\frac{m}{1 + d - r}
-
-    References
-    ----------
-    Gupta, S. & Lehmann, D. R. (2003). Customers as assets. *Journal of Interactive
-    Marketing*, 17(1), 9–24.
-
-    Examples
-    --------
-    >>> round(customer_lifetime_value(420.0, 0.75, 0.08), 2)
-    1272.73
-    """
-    return annual_margin / (1.0 + discount_rate - annual_retention_rate)
-
-
 _FLOW_NAMES = ("incremental_revenue", "incremental_margin", "customers_kept",
                "acquisition_spend_avoided", "service_cost", "cash_flow")
 
@@ -289,7 +243,7 @@ def _acquisition_cost(inputs: Mapping[str, Any]) -> Any:
 
 
 def _flows(
-    inputs: Mapping[str, Any], spend_uplift_rate: ArrayLike
+    inputs: Mapping[str, Any], spend_uplift: ArrayLike
 ) -> dict[str, NDArray[np.float64]]:
     """The yearly flows, years ``0..H`` on the last axis.
 
@@ -304,7 +258,7 @@ def _flows(
     per_year = ((years >= 1) & (years <= horizon[..., np.newaxis])).astype(np.float64)
     reached = _column(inputs["customers"]) * _column(inputs["excellent_service_share"])
     revenue = (per_year * reached * _column(inputs["annual_spend_per_customer"])
-               * _column(spend_uplift_rate))
+               * _column(spend_uplift))
     margin = revenue * _column(inputs["gross_margin_rate"])
     kept = per_year * reached * _column(inputs["retention_uplift_rate"])
     avoided = kept * _column(_acquisition_cost(inputs))
@@ -341,13 +295,23 @@ def _present_value(
     return total
 
 
-def _outcomes(inputs: Mapping[str, Any]) -> dict[str, NDArray[np.float64]]:
+def service_roi_outcomes(inputs: Mapping[str, Any]) -> dict[str, NDArray[np.float64]]:
     """Flows, discount factors, NPV, PV of costs, ROI and payback of one or many cases.
 
-    ``inputs`` as for :func:`_flows`. ROI is ``nan`` where nothing is spent, payback ``nan``
-    where there is none within the horizon (``None`` in :class:`RoiResult`).
+    The vectorised core of the model, shared by :func:`compute_service_roi` and the Monte
+    Carlo (:func:`workbook.uncertainty.simulate`). ``inputs`` maps every field of
+    :class:`ServiceRoiParams` to a number or to an array of draws (one value per simulated
+    case); the arrays broadcast against each other and each yearly flow gains a last axis of
+    years ``0..H``. ROI is ``nan`` where nothing is spent, payback ``nan`` where there is none
+    within the horizon (``None`` in :class:`RoiResult`).
+
+    Examples
+    --------
+    >>> outcome = service_roi_outcomes(ServiceRoiParams().to_dict())
+    >>> round(float(outcome["npv"]))
+    384932
     """
-    flows = _flows(inputs, inputs["spend_uplift_rate"])
+    flows = _flows(inputs, inputs["spend_uplift_excellent_service"])
     factors = _discount_factors(inputs["discount_rate"], flows["cash_flow"].shape[-1] - 1)
     npv = _present_value(flows["cash_flow"], factors)
     pv_cost = _present_value(flows["service_cost"], factors)
@@ -360,7 +324,7 @@ def _outcomes(inputs: Mapping[str, Any]) -> dict[str, NDArray[np.float64]]:
         "npv": npv,
         "pv_cost": pv_cost,
         "roi": roi,
-        "payback_months": _payback_months(flows["cash_flow"]),
+        "payback_months": payback_months_array(flows["cash_flow"]),
     }
 
 
@@ -404,7 +368,8 @@ def compute_service_roi(params: ServiceRoiParams) -> RoiResult:
     acquisition rather than adding revenue. NPV is affine in :math:`u`, so the break-even
     uplift is :math:`u^* = -\\mathrm{NPV}(0) / (\\mathrm{NPV}(1) - \\mathrm{NPV}(0))`.
     Payback: see :func:`workbook.core.finance.payback_months`. Lifetime values: see
-    :func:`customer_lifetime_value`, with margin :math:`S m` and retention :math:`r` before,
+    :func:`workbook.core.finance.customer_lifetime_value` (open horizon), with margin
+    :math:`S m` and retention :math:`r` before,
     :math:`S (1+u) m` and :math:`r + \\Delta r` for a customer who gets excellent service; the
     average customer after is the mix by :math:`s`.
 
@@ -422,7 +387,7 @@ def compute_service_roi(params: ServiceRoiParams) -> RoiResult:
     16.4
     """
     inputs = params.to_dict()
-    outcome = _outcomes(inputs)
+    outcome = service_roi_outcomes(inputs)
     factors = outcome["discount_factor"]
     npv = float(outcome["npv"])
     at_no_and_full_uplift = _flows(inputs, np.array([0.0, 1.0]))["cash_flow"]
@@ -432,7 +397,7 @@ def compute_service_roi(params: ServiceRoiParams) -> RoiResult:
     clv_before = customer_lifetime_value(margin, params.annual_retention_rate,
                                          params.discount_rate)
     clv_excellent = customer_lifetime_value(
-        margin * (1.0 + params.spend_uplift_rate),
+        margin * (1.0 + params.spend_uplift_excellent_service),
         params.annual_retention_rate + params.retention_uplift_rate,
         params.discount_rate,
     )
@@ -449,3 +414,52 @@ def compute_service_roi(params: ServiceRoiParams) -> RoiResult:
         clv_after=(1.0 - share) * clv_before + share * clv_excellent,
         **{name: outcome[name] for name in _FLOW_NAMES},
     )
+
+
+def service_roi_joint_bounds(params: ServiceRoiParams, name: str) -> tuple[float, float] | None:
+    """The values ``name`` may take with the other fields of ``params`` as they are.
+
+    Retention and its uplift share one ceiling (:meth:`ServiceRoiParams.check`): each may
+    rise only to the hard limit of retention less the other. ``None`` for any other field.
+
+    Examples
+    --------
+    >>> service_roi_joint_bounds(ServiceRoiParams(), "retention_uplift_rate")
+    (0.0, 0.24)
+    """
+    ceiling = _retention_ceiling()
+    if name == "annual_retention_rate":
+        return 0.0, round(ceiling - params.retention_uplift_rate, 12)
+    if name == "retention_uplift_rate":
+        return 0.0, round(ceiling - params.annual_retention_rate, 12)
+    return None
+
+
+def service_roi_joint_limits(values: dict[str, Any]) -> dict[str, Any]:
+    """Cut each draw's retention uplift so retention with it stays at or below 0.99."""
+    retention, uplift = values["annual_retention_rate"], values["retention_uplift_rate"]
+    if np.ndim(retention) or np.ndim(uplift):
+        values["retention_uplift_rate"] = np.minimum(uplift, _retention_ceiling() - retention)
+    return values
+
+
+SERVICE_ROI_FIXED: frozenset[str] = frozenset({
+    "customers", "annual_spend_per_customer", "gross_margin_rate", "annual_retention_rate",
+    "retention_cost_per_customer", "upfront_investment", "annual_service_cost",
+    "horizon_years", "discount_rate",
+})
+"""Fields a simulation holds at their value unless released: the business's own books and
+budget (see :mod:`workbook.uncertainty.inputs`)."""
+
+SERVICE_ROI: Model[ServiceRoiParams, RoiResult] = Model(
+    "service_roi",
+    ServiceRoiParams,
+    compute_service_roi,
+    outcomes=service_roi_outcomes,
+    headline=RoiResult.headline,
+    fixed=SERVICE_ROI_FIXED,
+    joint_bounds=service_roi_joint_bounds,
+    joint_limits=service_roi_joint_limits,
+)
+"""The service-ROI model, declared once: what every surface (notebook, dashboard, Monte Carlo,
+batch report) runs."""
