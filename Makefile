@@ -9,11 +9,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8866
 
-.PHONY: help install dashboard lab test test-fast browser benchmark benchmark-batch notebooks report nightly clean
+.PHONY: help install dashboard lab lint test test-fast browser benchmark benchmark-batch notebooks report nightly clean
 
 help:
 	@echo "make dashboard   set up and serve the dashboards on sample data (PORT=$(PORT))"
-	@echo "make test        set up and run every test (unit, notebooks, browser)"
+	@echo "make test        set up, lint (ruff) and run every test (unit, notebooks, browser)"
+	@echo "make lint        check the code and notebooks with ruff (configured in pyproject.toml)"
 	@echo "make lab         open the notebooks in JupyterLab"
 	@echo "make report      run the service-ROI notebook as a report into reports/manual"
 	@echo "make nightly     run the default scenario portfolio into reports/DATE (reports/latest links it)"
@@ -37,7 +38,10 @@ lab: install
 browser:
 	@scripts/ensure-chromium
 
-test: install browser
+lint: install
+	$(BIN)/ruff check .
+
+test: install browser lint
 	$(BIN)/python -m pytest
 
 test-fast: install

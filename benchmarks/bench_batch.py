@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python benchmarks/bench_batch.py [--runs 8] [--workers 2]`` (issue 6 asks for
 ``--runs 24``). In one run, side by side, on the same generated scenarios (the ROI notebook's
-``spend_uplift_rate`` spread over its registry range) and the same machine, it times:
+``spend_uplift_excellent_service`` spread over its registry range) and the same machine, it
+times:
 
 - ``papermill loop``: the ``papermill`` command line once per scenario, one after another
   (what a shell script would do): a new interpreter and a new kernel per run;
@@ -19,6 +20,7 @@ shared: compare within one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -45,7 +47,7 @@ def write_scenarios(folder: Path, runs: int) -> tuple[Path, list[float]]:
     values = [round(uplift.low + i * step, 6) for i in range(runs)]
     for i, value in enumerate(values):
         (folder / f"s{i:02d}.yaml").write_text(yaml.safe_dump(
-            {"name": f"s{i:02d}", "parameters": {"spend_uplift_rate": value}}))
+            {"name": f"s{i:02d}", "parameters": {"spend_uplift_excellent_service": value}}))
     portfolio = folder / "portfolio.yaml"
     portfolio.write_text(yaml.safe_dump({"notebooks": [str(NOTEBOOK)], "scenarios": ["s*.yaml"]}))
     return portfolio, values
@@ -54,10 +56,8 @@ def write_scenarios(folder: Path, runs: int) -> tuple[Path, list[float]]:
 def _tree_rss_bytes(process: psutil.Process) -> int:
     total = 0
     for member in [process, *process.children(recursive=True)]:
-        try:
+        with contextlib.suppress(psutil.Error):  # a child that ended meanwhile
             total += member.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -87,7 +87,7 @@ def main() -> None:
         portfolio, values = write_scenarios(folder, args.runs)
         loop = [
             [str(PAPERMILL), str(NOTEBOOK), str(folder / "loop" / f"s{i:02d}.ipynb"),
-             "-p", "spend_uplift_rate", str(value), "--cwd", str(NOTEBOOKS),
+             "-p", "spend_uplift_excellent_service", str(value), "--cwd", str(NOTEBOOKS),
              "--no-progress-bar", "--no-log-output"]
             for i, value in enumerate(values)
         ]

@@ -6,8 +6,8 @@ Side by side in one run, on the same Parquet file:
 - ``pandas``: an equivalent pandas groupby (the same definitions, written plainly);
 - ``ours summary``: :func:`workbook.data.summary.summarize_customers` (DuckDB through Ibis);
 - ``ours summary+stages``: :func:`workbook.data.load.load_customer_data` then
-  :func:`workbook.models.loyalty.ladder.assign_stages`, one engine query that gives the summary columns and
-  every customer's ladder stage.
+  :func:`workbook.models.loyalty.ladder.assign_stages`, one engine query that gives the summary
+  columns and every customer's ladder stage.
 
 Each measurement runs in a fresh child process, which times itself from the Parquet file to
 the finished DataFrame (imports excluded for every implementation: pandas, pyarrow's Parquet
@@ -166,7 +166,7 @@ def _profile_ours(path: str) -> None:
     data = load_customer_data(path, as_of=as_of)
     lap("open + validate (one pass)")
     params = LadderParams()
-    arrow = features_expr(data, as_of, params.period_days).to_pyarrow()
+    arrow = features_expr(data, as_of, params.ladder_period_days).to_pyarrow()
     lap("features query, to Arrow")
     features = arrow.to_pandas(date_as_object=False).set_index("customer_id").sort_index()
     lap("to pandas, index (as compute_features)")

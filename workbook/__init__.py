@@ -12,7 +12,8 @@ from workbook.core.finance import discount_factors, net_present_value, payback_m
 from workbook.core.parameters import build_params, params_from_namespace
 from workbook.core.registry import ASSUMPTIONS, Assumption, assumptions_table, get_assumption
 from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi, customer_lifetime_value
-from workbook.models.responsiveness.staffing import agents_for_service_level, service_level
+from workbook.models.responsiveness.erlang import service_level
+from workbook.models.responsiveness.sizing import agents_for_service_level
 from workbook.core.validation import ParameterError
 
 _LAZY = {

@@ -49,7 +49,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Execute NOTEBOOK with papermill. Parameters are checked before any cell "
         "runs: an unknown name or an invalid value exits with status 2.",
     )
-    run.add_argument("notebook", type=Path, help="the notebook, e.g. notebooks/01-service-roi.ipynb")
+    run.add_argument("notebook", type=Path,
+                     help="the notebook, e.g. notebooks/01-service-roi.ipynb")
     run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                      metavar=("NAME", "VALUE"), help="set a parameter (repeatable)")
     run.add_argument("-f", "--parameters-file", type=Path,
@@ -306,7 +307,7 @@ def _assumptions(_args: argparse.Namespace) -> int:
 def _samples(args: argparse.Namespace) -> int:
     from workbook.data.calllog import write_sample_call_log
     from workbook.data.samples import write_samples
-    from workbook.models.quality.relationship import write_sample_survey
+    from workbook.data.surveys import write_sample_survey
 
     folder = args.out
     written = [*write_samples(folder), write_sample_call_log(folder / "call_log.csv"),
@@ -329,8 +330,8 @@ def _check(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``workbook`` console script."""
-    from workbook.run.runner import RunError
     from workbook.core.validation import ParameterError
+    from workbook.run.runner import RunError
 
     args = _parser().parse_args(argv)
     handlers = {"dashboard": _dashboard, "run": _run, "batch": _batch, "params": _params,

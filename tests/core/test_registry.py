@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,7 +13,29 @@ from workbook.core.paths import REPO_ROOT
 from workbook.core.registry import ASSUMPTIONS, assumptions_table, default, get_assumption
 from workbook.models.roi.service_roi import ServiceRoiParams
 
-FACTS = REPO_ROOT.parent / "shared" / "service-facts.md"
+FACTS_NAME = "service-facts.md"
+SHARED_DIR_VARIABLE = "WORKBOOK_SHARED_DIR"
+"""Names the folder of the shared texts when it is not the repository's sibling ``shared/``."""
+
+
+def facts_path() -> Path | None:
+    """``service-facts.md`` as CI lays it out, or ``None`` where it truly is absent.
+
+    ``$WORKBOOK_SHARED_DIR/service-facts.md`` when the variable is set (then it must exist);
+    otherwise ``shared/`` beside the repository (``/work/main`` → ``/work/shared``), found from
+    this file and from the installed package, which differ when the package is not editable.
+    """
+    named = os.environ.get(SHARED_DIR_VARIABLE)
+    if named:
+        path = Path(named).expanduser() / FACTS_NAME
+        assert path.is_file(), f"{SHARED_DIR_VARIABLE}={named}: no {FACTS_NAME} there"
+        return path
+    here = Path(__file__).resolve().parents[2]  # tests/core/ -> the repository
+    for repo in dict.fromkeys((here, REPO_ROOT)):
+        path = repo.parent / "shared" / FACTS_NAME
+        if path.is_file():
+            return path
+    return None
 
 
 @pytest.mark.parametrize("key", sorted(ASSUMPTIONS))
@@ -26,9 +50,11 @@ def test_entry_has_source_unit_and_value_in_range(key: str) -> None:
 
 
 def test_every_figure_of_the_service_facts_is_registered() -> None:
-    if not FACTS.exists():
-        pytest.skip("shared/service-facts.md is not beside the repository")
-    keys = re.findall(r"^\| `([a-z0-9_]+)` \|", FACTS.read_text(), flags=re.M)
+    facts = facts_path()
+    if facts is None:
+        pytest.skip(f"no shared/{FACTS_NAME} beside the repository "
+                    f"({Path(__file__).resolve().parents[3]}) and {SHARED_DIR_VARIABLE} unset")
+    keys = re.findall(r"^\| `([a-z0-9_]+)` \|", facts.read_text(), flags=re.M)
     assert len(keys) >= 15
     missing = [k for k in keys if k not in ASSUMPTIONS]
     assert not missing, f"figures of service-facts.md missing from the registry: {missing}"
@@ -51,7 +77,7 @@ def test_source_ranges_are_the_texts_ranges() -> None:
 
 
 def test_unknown_key_lists_known_ones() -> None:
-    with pytest.raises(KeyError, match="known: .*spend_uplift_excellent_service"):
+    with pytest.raises(KeyError, match=r"known: .*spend_uplift_excellent_service"):
         get_assumption("spend_uplift")
 
 

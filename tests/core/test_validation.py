@@ -6,13 +6,19 @@ import math
 
 import pytest
 
-from workbook.core.validation import ParameterError, require_fraction, require_integer, require_number
+from workbook.core.validation import (
+    ParameterError,
+    require_fraction,
+    require_integer,
+    require_number,
+)
 
 
 def test_fraction_accepts_bounds_and_refuses_percent_like_values() -> None:
     assert require_fraction("x", 0) == 0.0
     assert require_fraction("x", 1) == 1.0
-    with pytest.raises(ParameterError, match=r"x: expected a fraction from 0 to 1 \(0.09 means 9 %\); got 9"):
+    with pytest.raises(ParameterError,
+                       match=r"x: expected a fraction from 0 to 1 \(0.09 means 9 %\); got 9"):
         require_fraction("x", 9)
 
 

@@ -230,7 +230,7 @@ def test_check_file_summarises_a_valid_file(tmp_path: Path) -> None:
 
 
 def test_check_file_raises_on_bad_input(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="tx.csv: column 'amount': missing"):
+    with pytest.raises(DataError, match=r"tx\.csv: column 'amount': missing"):
         check_file(write(tmp_path, "customer_id,date\nA,2025-01-05\n"))
 
 

@@ -46,7 +46,8 @@ def test_summary_by_hand() -> None:
 def test_transactions_after_the_as_of_date_are_refused() -> None:
     log = pd.DataFrame({"customer_id": ["a", "c"], "date": ["2025-01-01", "2025-02-01"],
                         "amount": [1.0, 1.0]})
-    with pytest.raises(DataError, match="date.s. after the as-of date 2025-01-31; first at row 2"):
+    with pytest.raises(DataError,
+                       match=r"date\(s\) after the as-of date 2025-01-31; first at row 2"):
         summarize_customers(log, "2025-01-31")
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "declared",
     "fraction",
     "number",
+    "params_strategy",
 ]
 
 Kind = Literal["fraction", "number", "count"]
@@ -209,3 +210,47 @@ class Params:
     def to_dict(self) -> dict[str, Any]:
         """Field name to value (JSON-ready)."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+def params_strategy(params_type: type, *, plausible: bool = True, **fixed: Any) -> Any:
+    """A hypothesis strategy of ``params_type`` objects, each field drawn from its declaration.
+
+    Registry-backed fields are drawn within their plausible range (``plausible=True``, the
+    default) or anywhere within their hard limits; fields named in ``fixed`` keep the given
+    value; undeclared fields (switches) keep their defaults. Draws that break a rule across
+    fields (:meth:`Params.check`) are filtered out.
+
+    Examples
+    --------
+    >>> from hypothesis import given, settings
+    >>> from workbook.models.roi.service_roi import ServiceRoiParams
+    >>> @settings(max_examples=20, derandomize=True)
+    ... @given(params_strategy(ServiceRoiParams))
+    ... def test(params):
+    ...     assert 0 <= params.annual_retention_rate <= 0.99
+    >>> test()
+    """
+    from hypothesis import strategies as st
+
+    from workbook.core.registry import get_assumption
+
+    drawn: dict[str, Any] = {}
+    for f in dataclasses.fields(params_type):
+        limits = f.metadata.get("limits")
+        if f.name in fixed:
+            drawn[f.name] = st.just(fixed[f.name])
+        elif limits is not None and f.default is not None:
+            key = f.metadata.get("assumption")
+            span = None
+            if key and plausible:
+                entry = get_assumption(key)
+                span = (entry.low, entry.high)
+            drawn[f.name] = limits.strategy(span)
+
+    def build(values: dict[str, Any]) -> Any:
+        try:
+            return params_type(**values)
+        except ParameterError:
+            return None
+
+    return st.fixed_dictionaries(drawn).map(build).filter(lambda p: p is not None)

@@ -90,7 +90,7 @@ def roi_headline_text(result: RoiResult) -> str:
             f"Return on investment:     {kpi['roi']}",
             f"Payback:                  {kpi['payback']}",
             f"Break-even spend uplift:  {kpi['break-even']} "
-            f"(assumed: {format_percent(result.params.spend_uplift_rate)})",
+            f"(assumed: {format_percent(result.params.spend_uplift_excellent_service)})",
             f"Customers kept per year:  {result.customers_kept[1:].mean():,.0f}",
             f"Lifetime value:           {format_money(result.clv_before)} before, "
             f"{format_money(result.clv_after)} after",

@@ -45,8 +45,8 @@ class ParameterError(ValueError):
 
         Examples
         --------
-        >>> print(ParameterError.unknown("spend_uplfit_rate", ["spend_uplift_rate", "customers"]))
-        spend_uplfit_rate: unknown parameter (did you mean spend_uplift_rate?); expected one of customers, spend_uplift_rate
+        >>> print(ParameterError.unknown("horizon_yaers", ["horizon_years", "customers"]))
+        horizon_yaers: unknown parameter (did you mean horizon_years?); expected one of customers, horizon_years
         """
         names = sorted(known)
         close = difflib.get_close_matches(name, names, n=1)
@@ -115,7 +115,7 @@ def require_fraction(name: str, value: object, *, high: float = 1.0) -> float:
 
     Examples
     --------
-    >>> require_fraction("spend_uplift_rate", 0.09)
+    >>> require_fraction("spend_uplift_excellent_service", 0.09)
     0.09
     """
     expected = f"a fraction from 0 to {high:g} (0.09 means 9 %)"

@@ -46,6 +46,7 @@ from workbook.data.schema import (
 from workbook.data.validate import (
     DataError,
     Problem,
+    describe_rows,
     fetch_frame,
     fetch_value,
     run_checks,
@@ -182,7 +183,7 @@ def _open_csv(con: Any, path: Path, label: str, delimiter: str | None, encoding:
         text = str(error)
         if "unicode" in text.lower() or "utf-8" in text.lower():
             line = _first_bad_utf8_line(path, "utf-8")
-            where = f" (first at line {line})" if line else ""
+            where = f" (first at {describe_rows([line], word='line')})" if line else ""
             raise DataError(label, [
                 f"is not UTF-8 text{where}; save it as UTF-8, or pass the file's encoding "
                 "(e.g. encoding='latin-1')"]) from None

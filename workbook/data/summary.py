@@ -26,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from workbook.core.validation import ParameterError
 from workbook.data.load import (
     CustomerData,
     DataError,
@@ -34,7 +35,7 @@ from workbook.data.load import (
     load_table,
     parse_as_of,
 )
-from workbook.core.validation import ParameterError
+from workbook.data.schema import HISTORY_COLUMNS
 
 __all__ = [
     "SUMMARY_COLUMNS",
@@ -45,9 +46,10 @@ __all__ = [
     "summary_expr",
 ]
 
-SUMMARY_COLUMNS = ("frequency", "recency", "T", "monetary_value", "first_purchase",
-                   "last_purchase")
-"""The columns of :func:`summarize_customers`, in order."""
+SUMMARY_COLUMNS = (*HISTORY_COLUMNS, "first_purchase", "last_purchase")
+"""The columns of :func:`summarize_customers`, in order: the purchase history the
+lifetime-value models read (:data:`workbook.data.schema.HISTORY_COLUMNS`), then the dates of
+the first and last purchase."""
 
 MAX_BITMAP_DAYS = 4_000
 """Longest history (days) counted with a per-customer bitmap of days; longer ones, or engines

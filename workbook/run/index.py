@@ -29,9 +29,9 @@ from workbook.plotting.batch import (
 if TYPE_CHECKING:
     from workbook.run.batch import RunRecord
 
-__all__ = ["STATUSES", "SUMMARY_COLUMNS", "headline_table", "index_html", "summary_csv"]
+__all__ = ["BATCH_SUMMARY_COLUMNS", "STATUSES", "headline_table", "index_html", "summary_csv"]
 
-SUMMARY_COLUMNS = ("notebook", "scenario", "status", "duration_seconds", "error")
+BATCH_SUMMARY_COLUMNS = ("notebook", "scenario", "status", "duration_seconds", "error")
 """The fixed columns of ``summary.csv``; the headline numbers follow."""
 
 STATUSES = ("ok", "failed", "timeout", "cancelled")
@@ -49,7 +49,7 @@ def summary_csv(runs: Sequence[RunRecord]) -> str:
     columns = _headline_columns(runs)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*SUMMARY_COLUMNS, *columns])
+    writer.writerow([*BATCH_SUMMARY_COLUMNS, *columns])
     for run in runs:
         writer.writerow([run.notebook, run.scenario, run.status, f"{run.duration_seconds:.3f}",
                          run.error, *("" if run.headline.get(c) is None else run.headline[c]

@@ -42,8 +42,9 @@ def require_chromium(path: Path | None = None) -> Path:
     """:func:`find_chromium`, or :class:`PdfError` with a one-line way to fix it."""
     found = find_chromium(path)
     if found is None:
-        raise PdfError(f"PDF output needs Chromium at {path or CHROMIUM} (install it with `sudo apt-get "
-                       "install chromium` or scripts/ensure-chromium), or run without --pdf")
+        raise PdfError(f"PDF output needs Chromium at {path or CHROMIUM} (install it with "
+                       "`sudo apt-get install chromium` or scripts/ensure-chromium), or run "
+                       "without --pdf")
     return found
 
 

@@ -3,8 +3,8 @@
 papermill alone only warns about an unknown parameter name and runs with the defaults, and it
 checks no types (field notes). :func:`validate_parameters` refuses both before any cell runs.
 A notebook declares the parameter objects its values must build in its metadata
-(``metadata.workbook.params = "workbook.models.roi.service_roi:ServiceRoiParams"``, or a list of such names when
-its parameters feed several models), so the checks are the models' own.
+(``metadata.workbook.params = "workbook.models.roi.service_roi:ServiceRoiParams"``, or a list
+of such names when its parameters feed several models), so the checks are the models' own.
 
 Outputs, each written to a temporary name and renamed into place:
 ``DIR/<stem>.ipynb`` (executed, kept even when a cell fails), ``DIR/<stem>.html`` (no code) and
@@ -62,7 +62,7 @@ class NotebookParameter:
 
     @property
     def base_type(self) -> type | None:
-        """``int``, ``float``, ``str`` or ``bool`` from the annotation (``float | None`` → float)."""
+        """``int``, ``float``, ``str`` or ``bool`` from the annotation (``float | None``: float)."""
         for part in self.type_name.replace("Optional[", "").rstrip("]").split("|"):
             if part.strip() in _BASE_TYPES:
                 return _BASE_TYPES[part.strip()]
@@ -157,7 +157,7 @@ def validate_parameters(
 
     An unknown name is refused with the list of known ones; a value is converted to the
     annotated type (when ``from_text``) and checked by the notebook's parameter object, so
-    ``spend_uplift_rate 1.5`` fails here, before any cell runs.
+    ``spend_uplift_excellent_service 1.5`` fails here, before any cell runs.
 
     Raises
     ------

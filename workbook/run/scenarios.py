@@ -150,8 +150,8 @@ def load_scenario(path: Path) -> Scenario:
     --------
     >>> from workbook.core.paths import REPO_ROOT
     >>> scenario = load_scenario(REPO_ROOT / "scenarios" / "conservative.yaml")
-    >>> scenario.name, sorted(scenario.parameters)
-    ('conservative', ['excellent_service_share', 'retention_uplift_rate', 'spend_uplift_rate'])
+    >>> scenario.name, len(scenario.parameters), scenario.parameters["retention_uplift_rate"]
+    ('conservative', 3, 0.0)
     """
     path = Path(path)
     data = _read_yaml(path)

@@ -15,8 +15,6 @@ from workbook.core.registry import Assumption
 
 __all__ = ["assumption_slider", "nice_step", "source_text"]
 
-_FRACTION_UNITS = ("fraction",)
-
 
 def nice_step(low: float, high: float, *, integer: bool = False, fraction: bool = False) -> float:
     """A round slider step giving about 100–200 positions over ``[low, high]``.
@@ -60,7 +58,7 @@ def source_text(assumption: Assumption) -> str:
 
 
 def _is_fraction(assumption: Assumption) -> bool:
-    return assumption.unit.startswith(_FRACTION_UNITS)
+    return assumption.limits.kind == "fraction"
 
 
 def _format_value(assumption: Assumption, value: float) -> str:
