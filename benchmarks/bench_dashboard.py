@@ -38,9 +38,9 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbook.cli import voila_command  # noqa: E402
-from workbook.core.paths import DASHBOARDS  # noqa: E402
-from workbook.ui.assets import ENV_FLAG, install_widget_assets  # noqa: E402
+from workbook.cli import voila_command
+from workbook.core.paths import DASHBOARDS
+from workbook.ui.assets import ENV_FLAG, install_widget_assets
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -36,10 +36,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbook.data.load import load_customer_data  # noqa: E402
-from workbook.models.loyalty.ladder import LadderParams, compute_ladder  # noqa: E402
-from workbook.core.paths import DASHBOARDS  # noqa: E402
-from workbook.ui.loyalty_app import LoyaltyApp, stage_list_link  # noqa: E402
+from workbook.core.paths import DASHBOARDS
+from workbook.data.load import load_customer_data
+from workbook.models.loyalty.ladder import LadderParams, compute_ladder
+from workbook.ui.loyalty_app import LoyaltyApp, stage_list_link
 
 PAGE = "loyalty.ipynb"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

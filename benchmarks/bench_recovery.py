@@ -22,11 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from workbook.models.recovery.complaints import ComplaintParams, compute_complaint_recovery
 from workbook.models.recovery.analysis import analyse_recovery
+from workbook.models.recovery.complaints import ComplaintParams, compute_complaint_recovery
+from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth
 from workbook.uncertainty import UncertaintyParams
 from workbook.uncertainty.recovery import simulate_complaint_recovery, simulate_word_of_mouth
-from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth
 
 BUDGET_MS = 50.0
 

@@ -25,11 +25,11 @@ from playwright.sync_api import sync_playwright
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench_dashboard import CHROMIUM_ARGS, start, stop  # noqa: E402
+from bench_dashboard import CHROMIUM_ARGS, start, stop
 
-from workbook.data.calllog import load_sample_call_log  # noqa: E402
-from workbook.core.paths import DASHBOARDS  # noqa: E402
-from workbook.models.responsiveness.day_plan import plan_day  # noqa: E402
+from workbook.core.paths import DASHBOARDS
+from workbook.data.calllog import load_sample_call_log
+from workbook.models.responsiveness.day_plan import plan_day
 
 PAGE = "responsiveness.ipynb"
 SETUP_JS = """() => {

@@ -139,8 +139,8 @@ def _profile_ours(path: str) -> None:
 
     for module in _OURS_MODULES:
         importlib.import_module(module)
-    from workbook.data.summary import _ascending, features_expr, summary_expr
     from workbook.data.load import load_customer_data, load_table
+    from workbook.data.summary import _ascending, features_expr, summary_expr
     from workbook.models.loyalty.ladder import LadderParams, apply_ladder_rules
 
     as_of = dt.date.fromisoformat(AS_OF)

@@ -20,18 +20,18 @@ from typing import Any
 
 import numpy as np
 
+from workbook.models.roi.service_roi import (
+    SERVICE_ROI,
+    ServiceRoiParams,
+    compute_service_roi,
+    service_roi_outcomes,
+)
 from workbook.plotting.uncertainty import (
     break_even_map_traces,
     cash_fan_traces,
     npv_histogram_traces,
     spider_traces,
     tornado_traces,
-)
-from workbook.models.roi.service_roi import (
-    SERVICE_ROI,
-    ServiceRoiParams,
-    compute_service_roi,
-    service_roi_outcomes,
 )
 from workbook.uncertainty import (
     UncertaintyParams,

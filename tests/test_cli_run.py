@@ -13,8 +13,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from workbook.core.paths import NOTEBOOKS
-from workbook.run.results import RESULTS_MIMETYPE
 from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
+from workbook.run.results import RESULTS_MIMETYPE
 
 ROI_NOTEBOOK = NOTEBOOKS / "01-service-roi.ipynb"
 

@@ -11,10 +11,15 @@ from importlib.metadata import PackageNotFoundError, version
 from workbook.core.finance import discount_factors, net_present_value, payback_months
 from workbook.core.parameters import build_params, params_from_namespace
 from workbook.core.registry import ASSUMPTIONS, Assumption, assumptions_table, get_assumption
-from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi, customer_lifetime_value
+from workbook.core.validation import ParameterError
 from workbook.models.responsiveness.erlang import service_level
 from workbook.models.responsiveness.sizing import agents_for_service_level
-from workbook.core.validation import ParameterError
+from workbook.models.roi.service_roi import (
+    RoiResult,
+    ServiceRoiParams,
+    compute_service_roi,
+    customer_lifetime_value,
+)
 
 _LAZY = {
     "summarize_customers": "workbook.data.summary",

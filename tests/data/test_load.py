@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from workbook.core.validation import ParameterError
 from workbook.data.load import (
     DataError,
     check_file,
@@ -21,7 +22,6 @@ from workbook.data.load import (
     parse_as_of,
 )
 from workbook.data.samples import sample_path
-from workbook.core.validation import ParameterError
 
 GOOD = "customer_id,date,amount\nA,2025-01-05,10.50\nA,2025-02-01,20\nB,2025-01-07,5\n"
 

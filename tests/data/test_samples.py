@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from workbook.core.paths import SAMPLES
 from workbook.data.load import check_file
 from workbook.data.samples import SAMPLE_KINDS, SampleSpec, generate_samples, write_samples
-from workbook.core.paths import SAMPLES
 
 
 @pytest.fixture(scope="module")

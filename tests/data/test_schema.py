@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from workbook.core.paths import SAMPLES
+from workbook.core.validation import ParameterError
 from workbook.data.schema import (
     SCHEMAS,
     TRANSACTIONS,
@@ -14,8 +16,6 @@ from workbook.data.schema import (
     parse_column_map,
     suggest_column,
 )
-from workbook.core.paths import SAMPLES
-from workbook.core.validation import ParameterError
 
 
 def test_every_schema_column_is_in_the_data_card() -> None:

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.data.summary import SUMMARY_COLUMNS, summarize_customers
 from workbook.data.load import DataError
 from workbook.data.samples import sample_path
+from workbook.data.summary import SUMMARY_COLUMNS, summarize_customers
 
 RFM = ["frequency", "recency", "T", "monetary_value"]
 
@@ -128,8 +128,8 @@ def test_random_logs_equal_lifetimes(rows: list[tuple[str, int, float]], extra: 
 @given(logs, st.integers(0, 30))
 def test_bitmap_and_by_day_counting_agree(rows: list[tuple[str, int, float]],
                                           extra: int) -> None:
-    from workbook.data.summary import summary_expr
     from workbook.data.load import fetch_frame, load_table
+    from workbook.data.summary import summary_expr
 
     table = load_table(to_frame(rows))
     as_of = (to_frame(rows)["date"].max() + pd.Timedelta(days=extra)).date()
@@ -139,9 +139,9 @@ def test_bitmap_and_by_day_counting_agree(rows: list[tuple[str, int, float]],
 
 
 def test_unknown_counting_method_is_refused() -> None:
-    from workbook.data.summary import purchase_stats
-    from workbook.data.load import load_table
     from workbook.core.validation import ParameterError
+    from workbook.data.load import load_table
+    from workbook.data.summary import purchase_stats
 
     table = load_table(sample_path("transactions"))
     with pytest.raises(ParameterError, match="method: expected one of auto, bitmap, by_day"):

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook.core.formatting import format_percent
+from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
 from workbook.plotting.batch import (
     plot_probability_npv_positive,
     plot_scenario_npv,
@@ -17,7 +18,6 @@ from workbook.plotting.batch import (
     scenario_npv_traces,
 )
 from workbook.plotting.style import GAIN, LOSS, MUTED
-from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
 from workbook.uncertainty import UncertaintyParams, simulate_service_roi
 
 SMALL = UncertaintyParams(draws=2_000)

@@ -9,12 +9,12 @@ import numpy as np
 import plotly.graph_objects as go
 import pytest
 
+from workbook.core.formatting import format_money
 from workbook.models.recovery.complaints import (
     ComplaintParams,
     compute_capture_lever,
     compute_complaint_recovery,
 )
-from workbook.core.formatting import format_money
 from workbook.plotting.complaints import (
     FLOW_NODES,
     capture_lever_traces,

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 import pytest
 
 from workbook.core.formatting import format_percent
+from workbook.models.roi.service_roi import ServiceRoiParams
 from workbook.plotting.uncertainty import (
     break_even_map_traces,
     cash_fan_traces,
@@ -24,7 +25,6 @@ from workbook.plotting.uncertainty import (
     spider_traces,
     tornado_traces,
 )
-from workbook.models.roi.service_roi import ServiceRoiParams
 from workbook.uncertainty import (
     UncertaintyParams,
     compute_break_even_map,

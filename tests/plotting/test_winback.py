@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.models.value.test_winback import HAND
+from workbook.models.value.winback import WinbackParams, compute_winback_campaign
 from workbook.plotting.winback import (
     campaign_curve_traces,
     cost_comparison_traces,
@@ -13,7 +14,6 @@ from workbook.plotting.winback import (
     plot_winback_list,
     winback_list_traces,
 )
-from workbook.models.value.winback import WinbackParams, compute_winback_campaign
 
 
 def test_list_shows_the_best_candidates_best_on_top() -> None:

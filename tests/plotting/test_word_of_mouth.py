@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth_range
 from workbook.plotting.word_of_mouth import (
     plot_word_of_mouth_reach,
     plot_word_of_mouth_value,
     word_of_mouth_reach_traces,
     word_of_mouth_value_traces,
 )
-from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth_range
 
 BASE = compute_word_of_mouth_range(WordOfMouthParams())
 MOVED = compute_word_of_mouth_range(WordOfMouthParams(wom_happy_share=0.4, wom_social_amplification=3))

@@ -24,6 +24,8 @@ import pandas as pd
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
+from workbook.core.paths import NOTEBOOKS
+from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
 from workbook.run.batch import (
     BatchError,
     RunRecord,
@@ -34,9 +36,7 @@ from workbook.run.batch import (
     run_batch,
 )
 from workbook.run.index import index_html
-from workbook.core.paths import NOTEBOOKS
 from workbook.run.pdf import CHROMIUM
-from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
 
 ROI_NOTEBOOK = NOTEBOOKS / "01-service-roi.ipynb"
 

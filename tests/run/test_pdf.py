@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 import workbook.run.pdf
-from workbook.run.batch import RunRecord
-from workbook.run.index import index_html
 from workbook.cli import main
 from workbook.core.paths import NOTEBOOKS, REPO_ROOT
+from workbook.run.batch import RunRecord
+from workbook.run.index import index_html
 from workbook.run.pdf import CHROMIUM, PdfError, html_to_pdf, require_chromium
 
 needs_chromium = pytest.mark.skipif(

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from workbook.models.value import compute_customer_value
-from workbook.models.value.analysis import customer_summary
 from workbook.data.load import load_customer_data
 from workbook.models.loyalty.ladder import LadderParams, compute_ladder
+from workbook.models.value import compute_customer_value
+from workbook.models.value.analysis import customer_summary
+from workbook.models.value.winback import compute_winback_campaign
 from workbook.ui.controls import nice_step
 from workbook.ui.loyalty_app import ladder_kpi_texts
 from workbook.ui.upload import UPLOAD_LIMIT_BYTES
 from workbook.ui.value_tab import value_kpi_texts
-from workbook.models.value.winback import compute_winback_campaign
 
 from .conftest import ARTIFACTS
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from workbook.models.recovery.complaints import compute_complaint_recovery
 from workbook.core.formatting import format_money
-from workbook.models.recovery.combined import RecoveryParams
 from workbook.models.recovery.analysis import analyse_recovery
+from workbook.models.recovery.combined import RecoveryParams
+from workbook.models.recovery.complaints import compute_complaint_recovery
 from workbook.ui.recovery_app import (
     KPI_LABELS,
     RecoveryApp,

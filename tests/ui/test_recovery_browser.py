@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from workbook.models.recovery.combined import RecoveryParams
 from workbook.core.registry import get_assumption
-from workbook.ui.controls import nice_step
 from workbook.models.recovery.analysis import analyse_recovery
+from workbook.models.recovery.combined import RecoveryParams
+from workbook.ui.controls import nice_step
 from workbook.ui.recovery_app import recovery_kpi_texts
 
 pytestmark = pytest.mark.browser

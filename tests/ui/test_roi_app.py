@@ -9,9 +9,9 @@ import pytest
 from workbook.core.formatting import format_money, format_percent, risk_kpi_text, roi_kpi_texts
 from workbook.core.registry import get_assumption
 from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
-from workbook.uncertainty import compute_tornado, simulate_service_roi
 from workbook.ui import RoiApp
 from workbook.ui.app import parse_query
+from workbook.uncertainty import compute_tornado, simulate_service_roi
 
 
 def kpi_value(app: RoiApp, name: str) -> str:

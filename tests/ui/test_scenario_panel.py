@@ -11,8 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.run.batch import run_batch
 from workbook.core.paths import NOTEBOOKS
+from workbook.run.batch import run_batch
 from workbook.run.scenarios import (
     MAX_NAME_LENGTH,
     SCENARIOS_DIR,

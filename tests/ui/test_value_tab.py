@@ -14,12 +14,13 @@ import re
 import pandas as pd
 import pytest
 
-from workbook.models.value import ClvParams, ClvResult, compute_customer_value, value_by_stage
-from workbook.models.value.analysis import customer_summary
+from workbook.data.load import CustomerData, fetch_frame, load_customer_data
 from workbook.data.schema import HISTORY_COLUMNS
 from workbook.data.summary import summary_expr
-from workbook.data.load import CustomerData, fetch_frame, load_customer_data
 from workbook.models.loyalty.ladder import STAGE_LABELS, LadderParams, compute_ladder
+from workbook.models.value import ClvParams, ClvResult, compute_customer_value, value_by_stage
+from workbook.models.value.analysis import customer_summary
+from workbook.models.value.winback import WinbackParams, compute_winback_campaign
 from workbook.ui.loyalty_app import TAB_TITLES, LoyaltyApp
 from workbook.ui.upload import UploadedFile
 from workbook.ui.value_tab import (
@@ -28,7 +29,6 @@ from workbook.ui.value_tab import (
     value_kpi_texts,
     winback_list_link,
 )
-from workbook.models.value.winback import WinbackParams, compute_winback_campaign
 
 NO_REPEAT_BUYERS = b"customer_id,date,amount\n" + b"".join(
     f"K{i:02d},2024-{1 + i % 9:02d}-{10 + i % 9},{10 + i}\n".encode() for i in range(30))

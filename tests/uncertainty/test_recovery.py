@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from workbook.models.recovery.complaints import ComplaintParams, compute_complaint_recovery
+from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth
 from workbook.uncertainty import UncertaintyParams
 from workbook.uncertainty.recovery import (
     COMPLAINT_FIXED,
@@ -15,7 +16,6 @@ from workbook.uncertainty.recovery import (
     simulate_complaint_recovery,
     simulate_word_of_mouth,
 )
-from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth
 
 SMALL = UncertaintyParams(draws=2_000)
 MOVED_COMPLAINTS = ComplaintParams(complaint_capture_share=0.4, complaint_silent_retention=0.35,

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workbook.core.finance import payback_months
+from workbook.core.finance import payback_months, payback_months_array
 from workbook.core.parameters import assumed
 from workbook.core.registry import get_assumption
-from workbook.core.finance import payback_months_array
+from workbook.core.validation import ParameterError
 from workbook.models.roi.service_roi import (
     SERVICE_ROI,
     ServiceRoiParams,
@@ -39,7 +39,6 @@ from workbook.uncertainty import (
     sample_inputs,
     simulate_service_roi,
 )
-from workbook.core.validation import ParameterError
 
 NORMAL_Z_10 = -1.2815515655446004  # 10th percentile of the standard normal (Φ⁻¹(0.1))
 ROI_FIELDS = [f.name for f in dataclasses.fields(ServiceRoiParams)]

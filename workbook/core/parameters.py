@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 import pandas as pd
 
-from workbook.core.registry import Assumption, default, get_assumption
+from workbook.core.registry import Assumption, get_assumption
 from workbook.core.validation import ParameterError
 
 __all__ = [

@@ -148,9 +148,7 @@ def require_integer(
         expected = "a whole number"
     if isinstance(value, bool):
         raise ParameterError(name, expected, value)
-    if isinstance(value, Integral):
-        number = int(value)
-    elif isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
+    if isinstance(value, Integral) or (isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer()):
         number = int(value)
     else:
         raise ParameterError(name, expected, value)

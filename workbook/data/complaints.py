@@ -24,11 +24,11 @@ import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 
+from workbook.core.registry import default
+from workbook.core.validation import ParameterError, require_integer
 from workbook.data.load import CSV_SUFFIXES, Source, connect, load_table, parse_as_of
 from workbook.data.samples import sample_path
 from workbook.data.validate import Checks, DataError, fetch_frame, run_checks
-from workbook.core.registry import default
-from workbook.core.validation import ParameterError, require_integer
 
 __all__ = ["ComplaintStatistics", "measure_complaints"]
 

@@ -23,12 +23,12 @@ from workbook.core.validation import ParameterError
 __all__ = [
     "COMPLAINTS",
     "CUSTOMERS",
-    "ColumnSpec",
     "HISTORY_COLUMNS",
     "PROSPECTS",
     "SCHEMAS",
     "SUPPORT_CONTACTS",
     "TRANSACTIONS",
+    "ColumnSpec",
     "TableSchema",
     "get_schema",
     "normalize_column_map",

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from workbook.models.value.lifetime_value import ClvResult, probability_alive_matrix
 from workbook.core.formatting import format_money
 from workbook.models.loyalty.ladder import STAGE_LABELS
+from workbook.models.value.lifetime_value import ClvResult, probability_alive_matrix
 from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 
 __all__ = [

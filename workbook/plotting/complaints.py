@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from workbook.models.recovery.complaints import CaptureLever, ComplaintResult
 from workbook.core.formatting import format_money, format_percent
+from workbook.models.recovery.complaints import CaptureLever, ComplaintResult
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
 from workbook.plotting.uncertainty import histogram_data
 from workbook.uncertainty.recovery import RecoverySimulation

@@ -5,11 +5,9 @@ Pairs of ``*_traces(...)`` and ``plot_*(...)`` as in :mod:`workbook.plotting.roi
 
 from __future__ import annotations
 
-
 import numpy as np
 import plotly.graph_objects as go
 
-from workbook.plotting.style import Traces, layout
 from workbook.core.formatting import format_money
 from workbook.models.roi.moat import (
     ADVANTAGE_LABELS,
@@ -18,6 +16,7 @@ from workbook.models.roi.moat import (
     cumulative_value,
     format_duration,
 )
+from workbook.plotting.style import Traces, layout
 
 __all__ = ["moat_earnings_traces", "moat_traces", "plot_moat", "plot_moat_earnings"]
 

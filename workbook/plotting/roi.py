@@ -8,13 +8,12 @@ change, copies ``*_traces`` into it, which is several times cheaper than buildin
 
 from __future__ import annotations
 
-
 import numpy as np
 import plotly.graph_objects as go
 
 from workbook.core.formatting import format_money, format_months
-from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 from workbook.models.roi.service_roi import RoiResult
+from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 
 __all__ = [
     "cumulative_cash_traces",

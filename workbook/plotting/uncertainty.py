@@ -17,8 +17,8 @@ from numpy.typing import NDArray
 from plotly.subplots import make_subplots
 
 from workbook.core.formatting import format_money, format_percent
-from workbook.uncertainty import BreakEvenMap, RoiSimulation, Spider, Tornado
 from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
+from workbook.uncertainty import BreakEvenMap, RoiSimulation, Spider, Tornado
 from workbook.uncertainty.monte_carlo import HEADLINE_PERCENTILES, percentile
 
 __all__ = [

@@ -11,9 +11,9 @@ import plotly.graph_objects as go
 
 from workbook.core.formatting import format_money
 from workbook.models.loyalty.ladder import STAGE_LABELS
+from workbook.models.value.winback import WinbackResult
 from workbook.plotting.loyalty import STAGE_COLORS
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
-from workbook.models.value.winback import WinbackResult
 
 __all__ = [
     "campaign_curve_traces",

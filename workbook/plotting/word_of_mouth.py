@@ -10,8 +10,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from workbook.core.formatting import format_money
-from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 from workbook.models.recovery.word_of_mouth import WordOfMouthRange
+from workbook.plotting.style import GAIN, LOSS, TOTAL, Traces, layout
 
 __all__ = [
     "plot_word_of_mouth_reach",

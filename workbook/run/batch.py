@@ -45,11 +45,11 @@ from typing import Any
 
 import workbook
 from workbook.core.atomic import atomic_write_text
-from workbook.run.index import STATUSES, headline_table, index_html, summary_csv
-from workbook.run.workers import Worker
 from workbook.core.paths import REPO_ROOT
+from workbook.run.index import STATUSES, headline_table, index_html, summary_csv
 from workbook.run.results import jsonable
 from workbook.run.scenarios import PlannedRun, load_portfolio, plan_runs
+from workbook.run.workers import Worker
 
 __all__ = [
     "LATEST",

@@ -30,9 +30,9 @@ from traitlets import default
 import workbook
 from workbook.core.atomic import atomic_write_text, temporary_path
 from workbook.core.parameters import build_params, coerce_text
+from workbook.core.validation import ParameterError
 from workbook.run.report import notebook_to_html
 from workbook.run.results import extract_results, jsonable
-from workbook.core.validation import ParameterError
 
 __all__ = [
     "NotebookParameter",
@@ -285,7 +285,7 @@ def run_notebook(
         "parameters": results["parameters"],
         "notebook": path.name,
         "workbook_version": workbook.__version__,
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     atomic_write_text(results_path, json.dumps(jsonable(record), indent=2) + "\n")
     outcome.html, outcome.results_path, outcome.results = html_path, results_path, record

@@ -28,8 +28,8 @@ from typing import Any
 
 from workbook.core.atomic import atomic_write_text
 from workbook.core.paths import REPO_ROOT
-from workbook.run.runner import RunError, inspect_notebook, validate_parameters
 from workbook.core.validation import ParameterError
+from workbook.run.runner import RunError, inspect_notebook, validate_parameters
 
 __all__ = [
     "MAX_NAME_LENGTH",

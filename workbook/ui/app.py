@@ -22,9 +22,9 @@ import plotly.graph_objects as go
 
 from workbook.core.parameters import build_params, field_assumption
 from workbook.core.registry import assumptions_table
+from workbook.core.validation import ParameterError
 from workbook.ui.assets import figure_widget
 from workbook.ui.controls import assumption_slider, source_badge
-from workbook.core.validation import ParameterError
 
 __all__ = ["CSS", "ModelApp", "chart", "kpi_html", "parse_query", "running_loop",
            "update_figures"]

@@ -16,8 +16,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from workbook.models.roi.calibrate import CALIBRATED_FIELDS, RoiCalibration, calibrate_from_path
 from workbook.core.parameters import field_assumption
+from workbook.models.roi.calibrate import CALIBRATED_FIELDS, RoiCalibration, calibrate_from_path
 from workbook.ui.controls import source_text
 
 __all__ = ["DATA_ENV", "CalibrationSwitch"]

@@ -31,14 +31,14 @@ from urllib.parse import parse_qsl, urlencode
 import ipywidgets as widgets
 import pandas as pd
 
+from workbook.core.formatting import format_money, format_percent
+from workbook.core.validation import ParameterError
 from workbook.data.load import (
     CustomerData,
     fetch_value,
     load_customer_data,
     parse_as_of,
 )
-from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
-from workbook.core.formatting import format_money, format_percent
 from workbook.models.loyalty.ladder import (
     LOYALTY_LADDER,
     STAGE_LABELS,
@@ -56,6 +56,7 @@ from workbook.plotting.loyalty import (
     sankey_traces,
 )
 from workbook.ui.app import Chart, ModelApp, chart, kpi_html, running_loop, update_figures
+from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 from workbook.ui.upload import (
     UPLOAD_LIMIT_BYTES,
     CsvUpload,
@@ -65,7 +66,6 @@ from workbook.ui.upload import (
     too_large_text,
 )
 from workbook.ui.value_tab import ValueTab
-from workbook.core.validation import ParameterError
 
 __all__ = [
     "DOWNLOAD_LIMIT_BYTES",

@@ -15,6 +15,8 @@ import ipywidgets as widgets
 
 from workbook.core.formatting import format_money, risk_kpi_text, roi_kpi_texts
 from workbook.core.parameters import field_assumption
+from workbook.models.roi.analysis import analyse_service_roi, assess_roi_risk
+from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi
 from workbook.plotting.roi import (
     cumulative_cash_traces,
     plot_cumulative_cash,
@@ -22,8 +24,6 @@ from workbook.plotting.roi import (
     value_drivers_traces,
 )
 from workbook.plotting.uncertainty import plot_risk_panel, risk_panel_traces
-from workbook.models.roi.analysis import analyse_service_roi, assess_roi_risk
-from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi
 from workbook.ui.app import Chart, ModelApp, chart, running_loop, update_figures
 from workbook.ui.calibration import CalibrationSwitch
 from workbook.ui.controls import source_text

@@ -20,6 +20,7 @@ from typing import Any
 import ipywidgets as widgets
 
 from workbook.core.parameters import build_params
+from workbook.core.validation import ParameterError
 from workbook.run.scenarios import (
     SCENARIOS_DIR,
     ScenarioError,
@@ -30,7 +31,6 @@ from workbook.run.scenarios import (
     scenario_file,
 )
 from workbook.ui.app import ModelApp
-from workbook.core.validation import ParameterError
 
 __all__ = ["REPLACE_LABEL", "SAVE_LABEL", "ScenarioPanel"]
 

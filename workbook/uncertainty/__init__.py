@@ -20,13 +20,13 @@ Charts are in :mod:`workbook.plotting.uncertainty`.
 
 from __future__ import annotations
 
+from workbook.models.roi.service_roi import SERVICE_ROI_FIXED
 from workbook.uncertainty.correlation import (
     correlate_uniforms,
     normal_correlation_for_rank,
     rank_correlation,
 )
 from workbook.uncertainty.distributions import DISTRIBUTION_KINDS, InputDistribution
-from workbook.models.roi.service_roi import SERVICE_ROI_FIXED
 from workbook.uncertainty.inputs import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,

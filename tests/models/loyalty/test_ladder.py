@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.validation import ParameterError
 from workbook.data.load import CustomerData, load_customer_data
 from workbook.data.samples import sample_path
 from workbook.models.loyalty.ladder import (
@@ -26,7 +27,6 @@ from workbook.models.loyalty.ladder import (
     stage_economics,
     transition_matrix,
 )
-from workbook.core.validation import ParameterError
 
 AS_OF = dt.date(2025, 6, 30)
 LATER = dt.date(2025, 7, 31)  # the data's as-of date: leads and sign-ups may come after AS_OF

@@ -8,6 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.registry import default
+from workbook.core.validation import ParameterError
 from workbook.models.loyalty.pareto import (
     compute_pareto,
     gini_coefficient,
@@ -15,8 +17,6 @@ from workbook.models.loyalty.pareto import (
     pareto_by_segment,
     top_revenue_share,
 )
-from workbook.core.registry import default
-from workbook.core.validation import ParameterError
 
 
 def test_griffin_law_2_eighty_twenty_example() -> None:

@@ -74,7 +74,7 @@ def test_more_maintenance_never_lowers_quality(half_life: float, start: float, a
     less = quality_path(base.replace(service_maintenance_spend=low), t)
     more = quality_path(base.replace(service_maintenance_spend=high), t)
     assert np.all(more >= less - 1e-12)
-    assert np.all((0 <= more) & (more <= 1 + 1e-12))
+    assert np.all((more >= 0) & (more <= 1 + 1e-12))
 
 
 def test_maintenance_reverses_decay_from_a_low_start() -> None:

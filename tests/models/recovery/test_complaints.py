@@ -11,14 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.validation import ParameterError
+from workbook.data import DataError, sample_path
 from workbook.data.complaints import measure_complaints
 from workbook.models.recovery.complaints import (
     ComplaintParams,
     compute_capture_lever,
     compute_complaint_recovery,
 )
-from workbook.data import DataError, sample_path
-from workbook.core.validation import ParameterError
 
 # Registry defaults worked by hand: 10,000 customers, 20 % with a problem, 25 % of them
 # complain, 60 % resolved promptly; retention 0.7 recovered (seed 001), 0.4 not, 0.5 silent.

@@ -7,6 +7,7 @@ import datetime as dt
 import numpy as np
 import pytest
 
+from workbook.core.validation import ParameterError
 from workbook.models.roi.calibrate import (
     CALIBRATED_FIELDS,
     CalibrationParams,
@@ -16,7 +17,6 @@ from workbook.models.roi.calibrate import (
     roi_inputs_from_namespace,
 )
 from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi
-from workbook.core.validation import ParameterError
 
 MEASURED = RoiCalibration({"customers": 2345, "annual_spend_per_customer": 456.7,
                            "annual_retention_rate": 0.62}, "measured from test data",
@@ -78,9 +78,9 @@ def test_sample_calibration_is_plausible_and_names_its_source(
 
 def test_sample_calibration_equals_the_models_it_names(
         sample_calibration: RoiCalibration) -> None:
-    from workbook.models.value import compute_customer_value
-    from workbook.data.summary import summarize_customers
     from workbook.data.samples import sample_path
+    from workbook.data.summary import summarize_customers
+    from workbook.models.value import compute_customer_value
 
     value = compute_customer_value(summarize_customers(sample_path("transactions")))
     assert sample_calibration.values["customers"] == round(

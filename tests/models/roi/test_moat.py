@@ -9,6 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.registry import get_assumption
+from workbook.core.validation import ParameterError
 from workbook.models.roi.moat import (
     ADVANTAGES,
     MoatParams,
@@ -17,8 +19,6 @@ from workbook.models.roi.moat import (
     format_duration,
     present_value_until_imitated,
 )
-from workbook.core.registry import get_assumption
-from workbook.core.validation import ParameterError
 
 
 def registry_range(key: str) -> st.SearchStrategy[float]:

@@ -9,8 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workbook.core.finance import net_present_value
-from workbook.models.roi.service_roi import ServiceRoiParams, compute_service_roi, customer_lifetime_value
 from workbook.core.validation import ParameterError
+from workbook.models.roi.service_roi import (
+    ServiceRoiParams,
+    compute_service_roi,
+    customer_lifetime_value,
+)
 
 # Registry defaults, worked by hand (8 % over 5 years: annuity factor (1 - 1.08**-5) / 0.08).
 ANNUITY_5Y_8PCT = 3.992710037

@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from workbook.models.value.inputs import (

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.validation import ParameterError
 from workbook.models.value.bgnbd import BgNbdFit, expected_purchases
 from workbook.models.value.gamma_gamma import GammaGammaFit
 from workbook.models.value.inputs import ClvError
@@ -19,7 +20,6 @@ from workbook.models.value.lifetime_value import (
     probability_alive_matrix,
     value_by_stage,
 )
-from workbook.core.validation import ParameterError
 
 FIT = BgNbdFit(0.55, 34.0, 2.0, 13.6, 0.0, {}, 1, 0)
 GG = GammaGammaFit(p=2.0, q=3.0, v=40.0, log_likelihood=0.0, standard_errors={}, n_customers=1)

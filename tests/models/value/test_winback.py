@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from workbook.core.validation import ParameterError
 from workbook.models.value.bgnbd import BgNbdFit
 from workbook.models.value.gamma_gamma import GammaGammaFit
 from workbook.models.value.lifetime_value import ClvParams, ClvResult
-from workbook.core.validation import ParameterError
 from workbook.models.value.winback import (
     WinbackParams,
     compute_winback_campaign,
@@ -88,9 +88,9 @@ def test_ranking_and_totals_hold_for_any_base(rows, threshold) -> None:
 
 
 def test_on_the_sample_business() -> None:
-    from workbook.models.value import compute_customer_value
     from workbook.data.load import load_customer_data
     from workbook.models.loyalty.ladder import compute_ladder
+    from workbook.models.value import compute_customer_value
 
     snapshot = compute_ladder(load_customer_data()).snapshot
     value = compute_customer_value(snapshot[snapshot["purchase_days"] > 0])

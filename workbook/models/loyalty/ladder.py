@@ -59,11 +59,11 @@ from workbook.models.loyalty.pareto import ParetoResult, compute_pareto, pareto_
 __all__ = [
     "BUYER_STAGES",
     "LOYALTY_LADDER",
+    "NEW",
     "STAGES",
     "STAGE_LABELS",
     "LadderParams",
     "LadderResult",
-    "NEW",
     "TransitionResult",
     "apply_ladder_rules",
     "assign_stages",

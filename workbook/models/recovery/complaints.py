@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import NDArray
 
 from workbook.core.declare import Params
 from workbook.core.finance import customer_lifetime_value
@@ -37,8 +37,8 @@ __all__ = [
     "CaptureLever",
     "ComplaintParams",
     "ComplaintResult",
-    "compute_capture_lever",
     "complaint_outcomes",
+    "compute_capture_lever",
     "compute_complaint_recovery",
 ]
 

@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from workbook.core.declare import Params
+from workbook.core.finance import customer_lifetime_value
 from workbook.core.model import Model
 from workbook.core.parameters import assumed
 from workbook.core.registry import get_assumption
 from workbook.core.validation import ParameterError
-from workbook.core.finance import customer_lifetime_value
 from workbook.models.recovery.complaints import BUSINESS_FIXED
 
 __all__ = [

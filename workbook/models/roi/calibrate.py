@@ -140,9 +140,9 @@ def calibrate_service_roi(data: Any, as_of: dt.date | str | None = None) -> RoiC
     and reads ``customers = round(Σ P(alive))``, ``annual_spend_per_customer`` and
     ``annual_retention_rate`` from its result.
     """
-    from workbook.models.value import compute_customer_value
-    from workbook.data.summary import SUMMARY_COLUMNS, fetch_by_customer, summary_expr
     from workbook.data.load import parse_as_of
+    from workbook.data.summary import SUMMARY_COLUMNS, fetch_by_customer, summary_expr
+    from workbook.models.value import compute_customer_value
 
     day = parse_as_of(as_of) or data.as_of
     summary = fetch_by_customer(summary_expr(data.transactions, day))[list(SUMMARY_COLUMNS)]

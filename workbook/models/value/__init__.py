@@ -26,7 +26,6 @@ from workbook.models.value.gamma_gamma import (
     gamma_gamma_log_likelihood,
 )
 from workbook.models.value.inputs import ClvError
-from workbook.models.value.simulate import simulate_bgnbd, simulate_gamma_gamma
 from workbook.models.value.lifetime_value import (
     CUSTOMER_VALUE,
     ClvParams,
@@ -37,6 +36,7 @@ from workbook.models.value.lifetime_value import (
     probability_alive_matrix,
     value_by_stage,
 )
+from workbook.models.value.simulate import simulate_bgnbd, simulate_gamma_gamma
 
 __all__ = [
     "CUSTOMER_VALUE",

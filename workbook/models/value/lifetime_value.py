@@ -17,6 +17,12 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from workbook.core.declare import Params, declared
+from workbook.core.formatting import format_money, format_percent
+from workbook.core.model import Model
+from workbook.core.parameters import assumed
+from workbook.core.validation import ParameterError
+from workbook.data.schema import HISTORY_COLUMNS
 from workbook.models.value.bgnbd import (
     BgNbdFit,
     _expected_purchases_alive,
@@ -24,12 +30,6 @@ from workbook.models.value.bgnbd import (
     probability_alive,
     probability_alive_after,
 )
-from workbook.core.declare import Params, declared
-from workbook.core.formatting import format_money, format_percent
-from workbook.core.model import Model
-from workbook.core.parameters import assumed
-from workbook.core.validation import ParameterError
-from workbook.data.schema import HISTORY_COLUMNS
 from workbook.models.value.gamma_gamma import GammaGammaFit, expected_spend, fit_gamma_gamma
 from workbook.models.value.inputs import ClvError, check_purchase_history, column, unique_rows
 
