@@ -196,7 +196,8 @@ def main() -> None:
                         samples.append(time_to_interactive(browser, url))
                         time.sleep(gap)
                     results[(name, gap)] = samples
-                    print(f"{name:9s} gap {gap:3.0f} s  TTI median {statistics.median(samples):5.2f} s"
+                    print(f"{name:9s} gap {gap:3.0f} s  "
+                          f"TTI median {statistics.median(samples):5.2f} s"
                           f"  ({', '.join(f'{s:.2f}' for s in samples)})", flush=True)
                 if name == "workbook":
                     time.sleep(5)

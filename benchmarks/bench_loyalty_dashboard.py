@@ -2,8 +2,8 @@
 
 In-process (sample data, median of N runs each, side by side):
 
-- ``rules``: :func:`workbook.models.loyalty.ladder.compute_ladder` with the per-person features cached on the
-  data (what a threshold move costs the model);
+- ``rules``: :func:`workbook.models.loyalty.ladder.compute_ladder` with the per-person features
+  cached on the data (what a threshold move costs the model);
 - ``full``: the same with the cache emptied first, so both feature queries (the date and one
   period before) run again in DuckDB (what it would cost without the cache);
 - ``slider``: a threshold slider moved on a :class:`workbook.ui.loyalty_app.LoyaltyApp` inside

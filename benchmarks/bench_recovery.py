@@ -47,7 +47,7 @@ def loop_net_values(simulation: Any, params: Any, compute: Callable[[Any], Any])
     columns = [simulation.inputs[n] for n in names]
     out = np.empty(simulation.draws)
     for i in range(simulation.draws):
-        draw = {n: (int(round(c[i])) if isinstance(getattr(params, n), int) else float(c[i]))
+        draw = {n: (round(c[i]) if isinstance(getattr(params, n), int) else float(c[i]))
                 for n, c in zip(names, columns, strict=True)}
         out[i] = compute(dataclasses.replace(params, **draw)).net_value
     return out

@@ -25,12 +25,14 @@ def workbook(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def report(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     out = tmp_path_factory.mktemp("report")
     params = out.parent / "params.yaml"
     params.write_text("horizon_years: 3\nspend_uplift_excellent_service: 0.05\n")
-    done = workbook("run", ROI_NOTEBOOK, "-f", params, "-p", "spend_uplift_excellent_service", "0.12",
-                    "--out", out)
+    done = workbook("run", ROI_NOTEBOOK, "-f", params,
+                    "-p", "spend_uplift_excellent_service", "0.12", "--out", out)
     return out, done
 
 
@@ -46,7 +48,8 @@ def test_results_equal_the_package_for_the_same_parameters(report) -> None:
     out, _ = report
     results = json.loads((out / "01-service-roi.results.json").read_text())
     # -p wins over the file; the file's horizon applies
-    expected = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.12, horizon_years=3))
+    expected = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.12,
+                                                    horizon_years=3))
     assert results["npv"] == pytest.approx(expected.npv, rel=1e-12)
     assert results["roi"] == pytest.approx(expected.roi, rel=1e-12)
     assert results["payback_months"] == pytest.approx(expected.payback_months, rel=1e-12)
@@ -67,9 +70,11 @@ def test_html_report_has_no_code_but_has_charts_and_sources(report) -> None:
 
 
 def test_unknown_parameter_fails_before_running(tmp_path: Path) -> None:
-    done = workbook("run", ROI_NOTEBOOK, "-p", "spend_uplift_excelent_service", "0.2", "--out", tmp_path / "x")
+    done = workbook("run", ROI_NOTEBOOK, "-p", "spend_uplift_excelent_service", "0.2",
+                    "--out", tmp_path / "x")
     assert done.returncode == 2
-    assert "spend_uplift_excelent_service" in done.stderr and "did you mean spend_uplift_excellent_service" in done.stderr
+    assert "spend_uplift_excelent_service" in done.stderr
+    assert "did you mean spend_uplift_excellent_service" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()
 

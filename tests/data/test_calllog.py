@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -106,7 +107,7 @@ def test_empty_and_missing_files(tmp_path: Path) -> None:
     empty.write_text("")
     with pytest.raises(CallLogError, match="empty"):
         load_call_log(empty)
-    with pytest.raises(FileNotFoundError, match="nowhere.csv"):
+    with pytest.raises(FileNotFoundError, match=re.escape("nowhere.csv")):
         load_call_log(tmp_path / "nowhere.csv")
 
 

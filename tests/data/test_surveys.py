@@ -92,7 +92,7 @@ def test_blank_ids_and_segments_are_refused() -> None:
 
 def test_a_quality_answered_twice_is_refused() -> None:
     rows = [("r1", "a", "caring", 5, 5), ("r1", "a", "Caring", 6, 6)]
-    with pytest.raises(SurveyError, match="answered twice .*first at row 1 "):
+    with pytest.raises(SurveyError, match=r"answered twice .*first at row 1 "):
         validate_survey(survey(rows))
 
 

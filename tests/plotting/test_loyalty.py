@@ -47,7 +47,7 @@ def test_sankey_links_carry_every_person_once(result: LadderResult) -> None:
 def test_lorenz_curve_by_hand() -> None:
     pareto = compute_pareto([40, 40] + [2.5] * 8)
     traces = lorenz_traces(pareto)
-    curve, equal, point = traces["data"]
+    curve, _equal, point = traces["data"]
     assert len(curve["x"]) == 501 and curve["y"][0] == 0 and curve["y"][-1] == 1
     assert point["x"] == [pytest.approx(0.8)] and point["y"] == [pytest.approx(0.2)]
     assert traces["title"] == "Top 20 % of customers bring 80.0 % of revenue (Gini 0.60)"
@@ -65,7 +65,7 @@ def test_traces_update_a_figure_in_place(result: LadderResult) -> None:
 
 def test_forecast_has_a_trace_per_stage(result: LadderResult) -> None:
     figure = plot_forecast(result)
-    assert [t.name for t in figure.data][0] == "Suspect" and len(figure.data) == len(STAGES)
+    assert figure.data[0].name == "Suspect" and len(figure.data) == len(STAGES)
     totals = np.sum([t["y"] for t in forecast_traces(result)["data"]], axis=0)
     assert np.allclose(totals, result.counts.sum())
     assert len(funnel_traces(result)["data"]) == 1

@@ -70,7 +70,7 @@ def test_day_plan_shows_opening_hours(plan) -> None:
     calls, agents, staff = figure.data
     assert calls.x[0] == "08:00" and calls.x[-1] == "19:30"
     assert sum(calls.y) == pytest.approx(plan.table["calls"].sum())
-    assert all(s >= a for a, s in zip(agents.y, staff.y))
+    assert all(s >= a for a, s in zip(agents.y, staff.y, strict=True))
     assert agents.yaxis == "y2" and staff.yaxis == "y2"
 
 

@@ -34,7 +34,8 @@ from workbook.uncertainty import (
 )
 
 BASE = ServiceRoiParams()
-MOVED = ServiceRoiParams(spend_uplift_excellent_service=0.05, upfront_investment=450_000, horizon_years=5)
+MOVED = ServiceRoiParams(spend_uplift_excellent_service=0.05, upfront_investment=450_000,
+                         horizon_years=5)
 SMALL = UncertaintyParams(draws=2_000)
 
 
@@ -167,7 +168,8 @@ def test_break_even_map_draws_the_grid_the_line_and_the_current_values(
     assert heat["z"] is grid.npv
     assert heat["zmin"] == -heat["zmax"]  # white is NPV = 0
     assert same(line["y"], grid.zero_line)
-    assert (here["x"], here["y"]) == ([BASE.spend_uplift_excellent_service], [BASE.upfront_investment])
+    assert (here["x"], here["y"]) == ([BASE.spend_uplift_excellent_service],
+                                      [BASE.upfront_investment])
     figure = plot_break_even_map(grid)
     assert figure.layout.xaxis.tickformat == ".0%"
     assert figure.layout.xaxis.title.text == grid.x_label

@@ -13,7 +13,8 @@ from workbook.plotting.word_of_mouth import (
 )
 
 BASE = compute_word_of_mouth_range(WordOfMouthParams())
-MOVED = compute_word_of_mouth_range(WordOfMouthParams(wom_happy_share=0.4, wom_social_amplification=3))
+MOVED = compute_word_of_mouth_range(WordOfMouthParams(wom_happy_share=0.4,
+                                                      wom_social_amplification=3))
 CHARTS = [(plot_word_of_mouth_reach, word_of_mouth_reach_traces),
           (plot_word_of_mouth_value, word_of_mouth_value_traces)]
 

@@ -59,7 +59,9 @@ SCENARIOS = {
 
 
 @pytest.fixture(scope="module")
-def roi_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+def roi_batch(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
     import yaml
 
     folder = tmp_path_factory.mktemp("portfolio")
@@ -175,7 +177,8 @@ def test_failing_run_keeps_its_partial_notebook_and_checksums_match(tmp_path: Pa
     manifest = json.loads(result.manifest_path.read_text())
     for run in manifest["runs"]:
         (checksum,) = run["data_files"].values()
-        assert checksum["sha256"] == hashlib.sha256((tmp_path / "data.csv").read_bytes()).hexdigest()
+        assert checksum["sha256"] == hashlib.sha256(
+            (tmp_path / "data.csv").read_bytes()).hexdigest()
         assert Path(checksum["path"]) == (tmp_path / "data.csv").resolve()
 
 

@@ -52,7 +52,8 @@ def test_opens_on_defaults_and_a_keyboard_step_updates_the_kpis(page, dashboard_
     moved = expected(spend_uplift_excellent_service=0.09 + step)
     wait_for_text(page, NPV, moved["npv"])
     assert page.inner_text(".kpi-break-even .wb-kpi-value") == moved["break-even"]
-    chance, _ = risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.09 + step)))
+    chance, _ = risk_kpi_text(simulate_service_roi(
+        ServiceRoiParams(spend_uplift_excellent_service=0.09 + step)))
     wait_for_text(page, ".kpi-risk .wb-kpi-value", chance)
     cash_title = page.locator(".chart-cumulative-cash .gtitle")
     assert cash_title.text_content() == f"Cumulative cash — payback {moved['payback']}"
@@ -61,7 +62,8 @@ def test_opens_on_defaults_and_a_keyboard_step_updates_the_kpis(page, dashboard_
 
 
 def test_a_shared_link_opens_its_scenario_in_kpis_and_charts(page, dashboard_server) -> None:
-    open_dashboard(page, dashboard_server + PAGE + "?spend_uplift_excellent_service=0.12&horizon_years=3")
+    open_dashboard(page, dashboard_server + PAGE
+                   + "?spend_uplift_excellent_service=0.12&horizon_years=3")
     scenario = expected(spend_uplift_excellent_service=0.12, horizon_years=3)
     wait_for_text(page, NPV, scenario["npv"])
     assert page.inner_text(".kpi-payback .wb-kpi-value") == scenario["payback"]
@@ -69,7 +71,8 @@ def test_a_shared_link_opens_its_scenario_in_kpis_and_charts(page, dashboard_ser
     page.wait_for_selector(".chart-cumulative-cash .gtitle", timeout=LOAD_TIMEOUT_MS)
     cash_title = page.locator(".chart-cumulative-cash .gtitle")
     assert cash_title.text_content() == f"Cumulative cash — payback {scenario['payback']}"
-    assert page.locator(".param-spend_uplift_excellent_service .widget-readout").inner_text() == "12.0%"
+    readout = page.locator(".param-spend_uplift_excellent_service .widget-readout")
+    assert readout.inner_text() == "12.0%"
 
 
 def test_a_mistyped_link_shows_a_message_not_a_traceback(page, dashboard_server) -> None:

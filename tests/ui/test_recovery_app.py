@@ -70,7 +70,8 @@ def test_too_many_happy_and_unhappy_customers_grey_out_with_a_message(app: Recov
 
 
 def test_query_string_applies_and_reports_bad_values(app: RecoveryApp) -> None:
-    messages = app.apply_query_string("complaint_capture_share=0.5&happy_customer_tells=abc&colour=red")
+    messages = app.apply_query_string("complaint_capture_share=0.5&happy_customer_tells=abc"
+                                      "&colour=red")
     assert app.params.complaint_capture_share == 0.5
     assert any("happy_customer_tells" in m for m in messages)
     assert any("colour" in m for m in messages)

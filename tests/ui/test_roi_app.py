@@ -99,7 +99,8 @@ def test_query_string_scenario_applies_and_rebuilds_charts(app: RoiApp) -> None:
     old_figures = [figure for figure, _ in app.figures]
     messages = app.apply_query_string("spend_uplift_excellent_service=0.12&horizon_years=3")
     assert messages == []
-    expected = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.12, horizon_years=3))
+    expected = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.12,
+                                                    horizon_years=3))
     assert kpi_value(app, "npv") == roi_kpi_texts(expected)["npv"]
     new_figures = [figure for figure, _ in app.figures]
     assert all(new is not old for new, old in zip(new_figures, old_figures, strict=True))
@@ -129,8 +130,8 @@ def test_bad_query_values_are_reported_and_defaults_kept(app: RoiApp, query: str
 
 
 def test_voila_keys_are_not_reported() -> None:
-    assert parse_query("?voila-theme=dark&spend_uplift_excellent_service=0.1", ServiceRoiParams) == (
-        {"spend_uplift_excellent_service": "0.1"}, [])
+    assert parse_query("?voila-theme=dark&spend_uplift_excellent_service=0.1",
+                       ServiceRoiParams) == ({"spend_uplift_excellent_service": "0.1"}, [])
 
 
 def test_from_query_string_outside_voila_opens_defaults() -> None:
@@ -155,4 +156,5 @@ def test_deferred_risk_follows_in_the_next_loop_turn() -> None:
     # a loop of its own in a thread: the browser tests' Playwright may own this thread's loop
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         after, _ = pool.submit(asyncio.run, move()).result()
-    assert after == risk_kpi_text(simulate_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.05)))[0]
+    assert after == risk_kpi_text(simulate_service_roi(
+        ServiceRoiParams(spend_uplift_excellent_service=0.05)))[0]

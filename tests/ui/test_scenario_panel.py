@@ -53,8 +53,8 @@ def test_saved_scenario_runs_in_a_batch_and_reproduces_the_dashboard(panel, app)
     assert path == panel.folder / "bolder-uplift.yaml"
     data = yaml.safe_load(path.read_text())
     assert data == {"name": "bolder-uplift", "description": "What if spend rises 12.3 %?",
-                    "parameters": {"spend_uplift_excellent_service": 0.123, "upfront_investment": 275_000.0,
-                                   "customers": 12_000}}
+                    "parameters": {"spend_uplift_excellent_service": 0.123,
+                                   "upfront_investment": 275_000.0, "customers": 12_000}}
     portfolio = panel.folder / "portfolio.yaml"
     portfolio.write_text(f"notebooks: ['{ROI_NOTEBOOK}']\nscenarios: ['*.yaml']\n")
     result = run_batch(portfolio, panel.folder.parent / "out", workers=1)
@@ -101,13 +101,15 @@ def test_overwriting_needs_a_second_click(panel: ScenarioPanel, app: RoiApp) -> 
     app.set_values({"spend_uplift_excellent_service": 0.05})
     assert saved(panel, "mine") is None
     assert panel.save_button.description == REPLACE_LABEL and "exists" in panel.status.value
-    assert yaml.safe_load(path.read_text())["parameters"] == {"spend_uplift_excellent_service": 0.12}
+    assert yaml.safe_load(path.read_text())["parameters"] == {
+        "spend_uplift_excellent_service": 0.12}
     panel.name.value = "other"  # a new name disarms the button
     assert panel.save_button.description == SAVE_LABEL
     panel.name.value = "mine"
     panel.save_button.click()
     panel.save_button.click()
-    assert yaml.safe_load(path.read_text())["parameters"] == {"spend_uplift_excellent_service": 0.05}
+    assert yaml.safe_load(path.read_text())["parameters"] == {
+        "spend_uplift_excellent_service": 0.05}
     assert panel.save_button.description == SAVE_LABEL and "Replaced" in panel.status.value
 
 
@@ -127,13 +129,16 @@ def test_load_brings_the_sliders_back(panel: ScenarioPanel, app: RoiApp) -> None
 def test_unknown_keys_and_bad_values_are_messages(panel: ScenarioPanel, app: RoiApp) -> None:
     (panel.folder / "typo.yaml").write_text(
         "name: typo\nparameters: {spend_uplift_excelent_service: 0.2, horizon_years: 4}\n")
-    (panel.folder / "wild.yaml").write_text("name: wild\nparameters: {spend_uplift_excellent_service: 1.5}\n")
+    (panel.folder / "wild.yaml").write_text(
+        "name: wild\nparameters: {spend_uplift_excellent_service: 1.5}\n")
     panel.refresh_choices()
     assert panel.load("typo")
-    assert "spend_uplift_excelent_service" in panel.status.value and app.sliders["horizon_years"].value == 4
+    assert ("spend_uplift_excelent_service" in panel.status.value
+            and app.sliders["horizon_years"].value == 4)
     before = app.current_values()
     assert not panel.load("wild")
-    assert "spend_uplift_excellent_service" in panel.status.value and "Traceback" not in panel.status.value
+    assert ("spend_uplift_excellent_service" in panel.status.value
+            and "Traceback" not in panel.status.value)
     assert app.current_values() == before
     assert not panel.load("missing") and "No saved scenario" in panel.status.value
 

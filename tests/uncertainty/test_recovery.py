@@ -20,7 +20,8 @@ from workbook.uncertainty.recovery import (
 SMALL = UncertaintyParams(draws=2_000)
 MOVED_COMPLAINTS = ComplaintParams(complaint_capture_share=0.4, complaint_silent_retention=0.35,
                                    horizon_years=3)
-MOVED_STORIES = WordOfMouthParams(wom_happy_share=0.5, unhappy_customer_tells=14, wom_social_amplification=2.5)
+MOVED_STORIES = WordOfMouthParams(wom_happy_share=0.5, unhappy_customer_tells=14,
+                                  wom_social_amplification=2.5)
 
 
 @pytest.mark.parametrize("params", [ComplaintParams(), MOVED_COMPLAINTS])
@@ -72,21 +73,25 @@ def test_default_fixed_sets_and_draws_within_the_registry_ranges() -> None:
     simulation = simulate_complaint_recovery(uncertainty=SMALL)
     assert simulation.uncertainty.fixed == COMPLAINT_FIXED
     assert set(simulation.inputs) == {"complaint_problem_share", "complaint_capture_share",
-                                      "complaint_prompt_resolution_share", "complaint_recovery_retention",
-                                      "complaint_unrecovered_retention", "complaint_silent_retention"}
+                                      "complaint_prompt_resolution_share",
+                                      "complaint_recovery_retention",
+                                      "complaint_unrecovered_retention",
+                                      "complaint_silent_retention"}
     recovery = simulation.inputs["complaint_recovery_retention"]
     assert recovery.min() >= 0.6 and recovery.max() <= 0.8  # registry 0.6-0.8 around 0.7
     stories = simulate_word_of_mouth(uncertainty=SMALL)
     assert stories.uncertainty.fixed == WORD_OF_MOUTH_FIXED
     happy_customer_tells = stories.inputs["happy_customer_tells"]
-    assert happy_customer_tells.min() >= 3 and happy_customer_tells.max() <= 5  # seed 001: 3 to 5 people
+    # seed 001: 3 to 5 people
+    assert happy_customer_tells.min() >= 3 and happy_customer_tells.max() <= 5
     assert (stories.inputs["influence_circle"] == np.rint(stories.inputs["influence_circle"])).all()
 
 
 def test_happy_and_unhappy_shares_never_exceed_everyone() -> None:
     wide = UncertaintyParams(draws=5_000, ranges={"wom_happy_share": (0.5, 0.95),
                                                   "wom_unhappy_share": (0.02, 0.45)})
-    stories = simulate_word_of_mouth(WordOfMouthParams(wom_happy_share=0.7, wom_unhappy_share=0.2), wide)
+    stories = simulate_word_of_mouth(WordOfMouthParams(wom_happy_share=0.7,
+                                                       wom_unhappy_share=0.2), wide)
     total = stories.inputs["wom_happy_share"] + stories.outcomes["unhappy_customers"] / 10_000
     assert total.max() <= 1 + 1e-12
 

@@ -177,12 +177,14 @@ def test_correlation_off_gives_independent_draws() -> None:
     # structurally independent: one input's draws do not depend on whether the other varies
     alone = sample_inputs(ServiceRoiParams(), UncertaintyParams(
         draws=20_000, fixed=SERVICE_ROI_FIXED | {"retention_uplift_rate"}), model=SERVICE_ROI)
-    np.testing.assert_array_equal(alone["spend_uplift_excellent_service"], draws["spend_uplift_excellent_service"])
+    np.testing.assert_array_equal(alone["spend_uplift_excellent_service"],
+                                  draws["spend_uplift_excellent_service"])
 
 
 def test_correlation_keeps_each_inputs_distribution() -> None:
     off = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5_000), model=SERVICE_ROI)
-    on = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5_000, correlate_quality=True), model=SERVICE_ROI)
+    on = sample_inputs(ServiceRoiParams(), UncertaintyParams(draws=5_000, correlate_quality=True),
+                       model=SERVICE_ROI)
     for name in QUALITY_PAIR:
         np.testing.assert_array_equal(np.sort(on[name]), np.sort(off[name]))
         assert not np.array_equal(on[name], off[name])
@@ -206,42 +208,47 @@ def test_default_distributions_sit_on_the_registry_ranges() -> None:
     spread = input_distributions(params, model=SERVICE_ROI)
     assert set(spread) == set(ROI_FIELDS) - SERVICE_ROI_FIXED - {"acquisition_cost_per_customer"}
     uplift = get_assumption("spend_uplift_excellent_service")
-    assert (spread["spend_uplift_excellent_service"].low, spread["spend_uplift_excellent_service"].mode,
-            spread["spend_uplift_excellent_service"].high) == (uplift.low, uplift.value, uplift.high)
+    uplift_spread = spread["spend_uplift_excellent_service"]
+    assert (uplift_spread.low, uplift_spread.mode,
+            uplift_spread.high) == (uplift.low, uplift.value, uplift.high)
     assert all(d.kind == "pert" for d in spread.values())
 
 
 def test_widening_scales_the_distance_to_each_bound_and_stops_at_zero() -> None:
     # spend uplift 9 %, range 3–15 %: doubled, 9 - 2·6 = -3 % is cut to 0, 9 + 2·6 = 21 %
     ranges = input_ranges(ServiceRoiParams(), UncertaintyParams(widen_factor=2), model=SERVICE_ROI)
-    assert (ranges["spend_uplift_excellent_service"].low, ranges["spend_uplift_excellent_service"].high) == \
-        pytest.approx((0.0, 0.21))
+    assert (ranges["spend_uplift_excellent_service"].low,
+            ranges["spend_uplift_excellent_service"].high) == pytest.approx((0.0, 0.21))
     halved = input_ranges(ServiceRoiParams(), UncertaintyParams(
         widen_factors={"spend_uplift_excellent_service": 0.5}), model=SERVICE_ROI)
-    assert (halved["spend_uplift_excellent_service"].low, halved["spend_uplift_excellent_service"].high) == \
-        pytest.approx((0.06, 0.12))
+    assert (halved["spend_uplift_excellent_service"].low,
+            halved["spend_uplift_excellent_service"].high) == pytest.approx((0.06, 0.12))
 
 
 def test_a_value_outside_the_registry_range_widens_the_range() -> None:
     ranges = input_ranges(ServiceRoiParams(spend_uplift_excellent_service=0.3), model=SERVICE_ROI)
-    assert (ranges["spend_uplift_excellent_service"].low, ranges["spend_uplift_excellent_service"].high) == (0.03, 0.3)
+    assert (ranges["spend_uplift_excellent_service"].low,
+            ranges["spend_uplift_excellent_service"].high) == (0.03, 0.3)
 
 
 def test_retention_uplift_range_stops_where_retention_reaches_099() -> None:
     params = ServiceRoiParams(annual_retention_rate=0.93, retention_uplift_rate=0.03)
-    assert input_ranges(params, model=SERVICE_ROI)["retention_uplift_rate"].high == pytest.approx(0.06)
+    assert input_ranges(params, model=SERVICE_ROI)["retention_uplift_rate"].high == \
+        pytest.approx(0.06)
 
 
 def test_given_ranges_replace_the_registry() -> None:
     u = UncertaintyParams(ranges={"spend_uplift_excellent_service": (0.05, 0.10)})
-    assert input_distributions(ServiceRoiParams(), u, model=SERVICE_ROI)["spend_uplift_excellent_service"].high == 0.10
+    distributions = input_distributions(ServiceRoiParams(), u, model=SERVICE_ROI)
+    assert distributions["spend_uplift_excellent_service"].high == 0.10
 
 
 @pytest.mark.parametrize(
     ("kwargs", "name"),
     [(dict(draws=0), "draws"), (dict(distribution="normal"), "distribution"),
      (dict(widen_factor=-1), "widen_factor"), (dict(fixed="customers"), "fixed"),
-     (dict(ranges={"spend_uplift_excellent_service": (0.2, 0.1)}), "ranges[spend_uplift_excellent_service]"),
+     (dict(ranges={"spend_uplift_excellent_service": (0.2, 0.1)}),
+      "ranges[spend_uplift_excellent_service]"),
      (dict(service_quality_rank_correlation=1.0), "service_quality_rank_correlation"),
      (dict(correlate_quality="yes"), "correlate_quality")],
 )
@@ -253,7 +260,9 @@ def test_invalid_uncertainty_settings_name_the_parameter(kwargs: dict, name: str
 
 def test_unknown_field_names_are_refused_with_a_suggestion() -> None:
     with pytest.raises(ParameterError, match="did you mean spend_uplift_excellent_service"):
-        sample_inputs(ServiceRoiParams(), UncertaintyParams(fixed={"spend_uplift_excelent_service"}), model=SERVICE_ROI)
+        sample_inputs(ServiceRoiParams(),
+                      UncertaintyParams(fixed={"spend_uplift_excelent_service"}),
+                      model=SERVICE_ROI)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -376,9 +385,12 @@ def test_draws_with_every_input_released_match_the_model() -> None:
 def _linear_in_uplifts() -> tuple[ServiceRoiParams, float, float, float]:
     """NPV = a + b·u + c·Δr for the default business (other inputs at their values)."""
     params = ServiceRoiParams()
-    a = compute_service_roi(params.replace(spend_uplift_excellent_service=0, retention_uplift_rate=0)).npv
-    b = compute_service_roi(params.replace(spend_uplift_excellent_service=1, retention_uplift_rate=0)).npv - a
-    c = compute_service_roi(params.replace(spend_uplift_excellent_service=0, retention_uplift_rate=0.1)).npv
+    a = compute_service_roi(params.replace(spend_uplift_excellent_service=0,
+                                           retention_uplift_rate=0)).npv
+    b = compute_service_roi(params.replace(spend_uplift_excellent_service=1,
+                                           retention_uplift_rate=0)).npv - a
+    c = compute_service_roi(params.replace(spend_uplift_excellent_service=0,
+                                           retention_uplift_rate=0.1)).npv
     return params, a, b, (c - a) / 0.1
 
 
@@ -548,12 +560,14 @@ def test_break_even_map_zero_line_is_where_the_model_breaks_even() -> None:
     grid = compute_break_even_map(params, points=9)
     assert grid.npv.shape == (9, 9)
     i, j = 3, 6
-    here = params.replace(spend_uplift_excellent_service=grid.x_values[j], upfront_investment=grid.y_values[i])
+    here = params.replace(spend_uplift_excellent_service=grid.x_values[j],
+                          upfront_investment=grid.y_values[i])
     assert grid.npv[i, j] == pytest.approx(compute_service_roi(here).npv)
     crossed = ~np.isnan(grid.zero_line)
     assert crossed.sum() >= 5
     for x, y in zip(grid.x_values[crossed], grid.zero_line[crossed], strict=True):
-        at_line = compute_service_roi(params.replace(spend_uplift_excellent_service=x, upfront_investment=y))
+        at_line = compute_service_roi(params.replace(spend_uplift_excellent_service=x,
+                                                     upfront_investment=y))
         assert at_line.npv == pytest.approx(0.0, abs=1e-6 * params.upfront_investment)
     # the line is NPV at no investment (paid today, one for one)
     no_investment = compute_service_roi(params.replace(upfront_investment=0)).npv

@@ -99,7 +99,7 @@ class Limits:
         Traceback (most recent call last):
         ...
         workbook.core.validation.ParameterError: aht_seconds: expected a number above 0 seconds; got 0
-        """
+        """  # noqa: E501 (doctest output line)
         if value is None and self.optional:
             return None
         if self.kind == "fraction":
@@ -146,8 +146,8 @@ class Limits:
         if plausible is not None:
             low, high = max(low, plausible[0]), min(high, plausible[1])
         if self.kind == "count":
-            return st.integers(int(math.ceil(low)) if math.isfinite(low) else -10**9,
-                               int(math.floor(high)) if math.isfinite(high) else 10**9)
+            return st.integers(math.ceil(low) if math.isfinite(low) else -10**9,
+                               math.floor(high) if math.isfinite(high) else 10**9)
         return st.floats(low if math.isfinite(low) else -1e12,
                          high if math.isfinite(high) else 1e12,
                          allow_nan=False, allow_infinity=False,

@@ -47,7 +47,7 @@ class ParameterError(ValueError):
         --------
         >>> print(ParameterError.unknown("horizon_yaers", ["horizon_years", "customers"]))
         horizon_yaers: unknown parameter (did you mean horizon_years?); expected one of customers, horizon_years
-        """
+        """  # noqa: E501 (doctest output line)
         names = sorted(known)
         close = difflib.get_close_matches(name, names, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
@@ -148,7 +148,8 @@ def require_integer(
         expected = "a whole number"
     if isinstance(value, bool):
         raise ParameterError(name, expected, value)
-    if isinstance(value, Integral) or (isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer()):
+    if isinstance(value, Integral) or (isinstance(value, Real) and math.isfinite(float(value))
+                                       and float(value).is_integer()):
         number = int(value)
     else:
         raise ParameterError(name, expected, value)

@@ -302,7 +302,7 @@ def _simulate(arrivals: NDArray[np.int64], handles: NDArray[np.int64],
     waits = np.zeros(arrivals.size, dtype=np.int64)
     abandoned = np.zeros(arrivals.size, dtype=bool)
     for c, (arrival, handle, limit) in enumerate(zip(arrivals.tolist(), handles.tolist(),
-                                                     patience.tolist())):
+                                                     patience.tolist(), strict=True)):
         ready = np.maximum(free, arrival)
         slot = np.minimum(ready // _INTERVAL_SECONDS, intervals).astype(np.int64)
         first = next_on[rows, slot]
@@ -346,7 +346,8 @@ def _call_log_text(seed: int, start: str, weeks: int) -> str:
     lines = [",".join(COLUMNS)]
     lines += [f"{i + 1},{stamp.replace('T', ' ')},{wait},{handle},{int(gone)}"
               for i, (stamp, wait, handle, gone)
-              in enumerate(zip(stamps, waits.tolist(), handles.tolist(), abandoned.tolist()))]
+              in enumerate(zip(stamps, waits.tolist(), handles.tolist(), abandoned.tolist(),
+                               strict=True))]
     return "\n".join(lines) + "\n"
 
 

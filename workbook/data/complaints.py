@@ -1,9 +1,10 @@
 """Complaint statistics measured from a complaints file and the purchases behind it.
 
-What the complaint-recovery model (:mod:`workbook.models.recovery.complaints`) can take from data instead of
-the registry: how many active customers complain in a year, how fast complaints are resolved
-(the distribution of days, the share within the registry's "prompt" threshold), and whether
-complainers bought again after the complaint, for complaints resolved promptly and not.
+What the complaint-recovery model (:mod:`workbook.models.recovery.complaints`) can take from
+data instead of the registry: how many active customers complain in a year, how fast
+complaints are resolved (the distribution of days, the share within the registry's "prompt"
+threshold), and whether complainers bought again after the complaint, for complaints resolved
+promptly and not.
 
 Files are read and checked by :func:`workbook.data.load.load_table` (schemas ``complaints`` and
 ``transactions``), so a bad file raises :class:`~workbook.data.DataError` naming the file, the
@@ -102,8 +103,8 @@ class ComplaintStatistics:
 
         ``complaint_capture_share`` is the complaint rate divided by
         ``complaint_problem_share`` (the registry default when omitted; the data cannot say how
-        many customers had a problem and stayed silent), at most 1. Retention rates are left out when they cannot be
-        measured.
+        many customers had a problem and stayed silent), at most 1. Retention rates are left out
+        when they cannot be measured.
         """
         problem = (default("complaint_problem_share") if complaint_problem_share is None
                    else complaint_problem_share)

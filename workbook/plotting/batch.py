@@ -62,8 +62,10 @@ def scenario_npv_traces(table: pd.DataFrame) -> Traces:
     labels = [str(label) for label in table.index]
     npv = _values(table, "npv")
     p10, p50, p90 = (_values(table, c) for c in ("npv_p10", "npv_p50", "npv_p90"))
-    above = [None if hi is None or mid is None else hi - mid for hi, mid in zip(p90, p50)]
-    below = [None if lo is None or mid is None else mid - lo for lo, mid in zip(p10, p50)]
+    above = [None if hi is None or mid is None else hi - mid
+             for hi, mid in zip(p90, p50, strict=True)]
+    below = [None if lo is None or mid is None else mid - lo
+             for lo, mid in zip(p10, p50, strict=True)]
     ranges = [
         "" if lo is None else f"P10 {format_money(lo)} · P50 {format_money(mid)} · "
         f"P90 {format_money(hi)}"

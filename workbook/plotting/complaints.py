@@ -97,7 +97,8 @@ def plot_capture_lever(lever: CaptureLever) -> go.Figure:
 
     Four traces: value kept, handling cost (negative), net value, and a marker at the current
     capture share. Net value is a straight line through 0: its slope is the worth of hearing
-    one more complaint (:attr:`~workbook.models.recovery.complaints.ComplaintResult.capture_point_value`).
+    one more complaint
+    (:attr:`~workbook.models.recovery.complaints.ComplaintResult.capture_point_value`).
     """
     traces = capture_lever_traces(lever)
     kept, cost, net, now = traces["data"]

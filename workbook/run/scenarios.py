@@ -6,11 +6,11 @@ differ from the registry defaults. A portfolio file lists ``notebooks:`` (paths)
 portfolio file itself.
 
 :func:`plan_runs` checks every scenario against every notebook's parameters before anything
-runs (:func:`workbook.run.runner.inspect_notebook`, :func:`workbook.run.runner.validate_parameters`).
-An unknown name or a bad value marks that one (notebook, scenario) pair failed, with a message
-naming the scenario file and the key; the valid pairs still run. A broken portfolio file (not
-YAML, a missing notebook, a glob that matches nothing, two scenarios with one name) raises
-:class:`ScenarioError`: nothing runs.
+runs (:func:`workbook.run.runner.inspect_notebook`,
+:func:`workbook.run.runner.validate_parameters`). An unknown name or a bad value marks that
+one (notebook, scenario) pair failed, with a message naming the scenario file and the key; the
+valid pairs still run. A broken portfolio file (not YAML, a missing notebook, a glob that
+matches nothing, two scenarios with one name) raises :class:`ScenarioError`: nothing runs.
 
 :func:`save_scenario` writes a scenario file (the dashboard's "save scenario"): the name is
 sanitised by :func:`sanitise_scenario_name`, the file can only land in the scenarios folder,
@@ -273,7 +273,7 @@ def sanitise_scenario_name(name: str) -> str:
     Traceback (most recent call last):
     ...
     workbook.run.scenarios.ScenarioError: name '../etc/passwd': a scenario name cannot contain '/', '\\' or '..'
-    """
+    """  # noqa: E501 (doctest output line)
     if any(part in name for part in ("/", "\\", "..")):
         raise ScenarioError(f"name {name!r}: a scenario name cannot contain '/', '\\' or '..'")
     clean = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()))

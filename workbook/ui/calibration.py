@@ -1,9 +1,10 @@
 """The "registry defaults / measured from my data" switch of the service-ROI dashboard.
 
 With "measured", the customers, spend and retention sliders move to the values measured from
-the transactions by :func:`workbook.models.roi.calibrate.calibrate_from_path` (the sample business, or the
-file ``workbook dashboard --transactions PATH`` names), and their source badges say so. The
-numbers equal those of the ROI notebook run with ``assumptions_from="data"`` on the same file.
+the transactions by :func:`workbook.models.roi.calibrate.calibrate_from_path` (the sample
+business, or the file ``workbook dashboard --transactions PATH`` names), and their source
+badges say so. The numbers equal those of the ROI notebook run with
+``assumptions_from="data"`` on the same file.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ class CalibrationSwitch:
     data_path
         Transactions to measure from; ``None`` reads :data:`DATA_ENV`, then the sample data.
     measure
-        The measuring function (tests pass a fake); :func:`workbook.models.roi.calibrate.calibrate_from_path`.
+        The measuring function (tests pass a fake);
+        :func:`workbook.models.roi.calibrate.calibrate_from_path`.
     """
 
     def __init__(self, app: Any, data_path: str | None = None,

@@ -41,7 +41,7 @@ def nice_step(low: float, high: float, *, integer: bool = False, fraction: bool 
     if fraction:
         step = min(max(step, 0.001), 0.005)
     if integer:
-        return max(1, int(round(step)))
+        return max(1, round(step))
     return float(f"{step:.6g}")
 
 

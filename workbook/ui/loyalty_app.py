@@ -201,7 +201,7 @@ class LoyaltyApp(ModelApp):
                     "ladder_client_min_active_periods", "ladder_client_lookback_periods",
                     "ladder_advocate_min_referrals")
     more_sliders = ("ladder_period_days", "gross_margin_rate", "pareto_top_customer_share")
-    kpi_labels = {
+    kpi_labels: ClassVar[dict[str, tuple[str, str]]] = {
         "customers": ("Customers", "people who have bought"),
         "top-share": ("Revenue from the top 20 %", "of customers (the 80/20 rule)"),
         "gini": ("Gini coefficient of revenue", "0 = all spend alike, 1 = one spends all"),

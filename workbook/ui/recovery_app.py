@@ -97,7 +97,8 @@ class RecoveryApp(ModelApp):
     main_sliders = ("complaint_capture_share", "complaint_prompt_resolution_share",
                     "wom_happy_share", "wom_unhappy_share", "wom_social_amplification")
     more_sliders = ("complaint_problem_share", "complaint_recovery_retention",
-                    "complaint_unrecovered_retention", "complaint_silent_retention", "complaint_handling_cost", "happy_customer_tells",
+                    "complaint_unrecovered_retention", "complaint_silent_retention",
+                    "complaint_handling_cost", "happy_customer_tells",
                     "unhappy_customer_tells", "influence_circle", "wom_referral_conversion",
                     "wom_detraction_loss", "customers", "annual_spend_per_customer",
                     "gross_margin_rate", "annual_retention_rate", "horizon_years",

@@ -58,7 +58,7 @@ class ResponsivenessApp(ModelApp):
                     "staffing_service_level_target")
     more_sliders = ("staffing_ring_seconds", "staffing_shrinkage_share",
                     "staffing_max_occupancy_share")
-    kpi_labels = {
+    kpi_labels: ClassVar[dict[str, tuple[str, str]]] = {
         "agents": ("Agents on the phones", "fewest meeting target and occupancy cap"),
         "staff": ("People to schedule", "after shrinkage"),
         "service-level": ("Answered in time", "by the target ring (Erlang C)"),

@@ -230,7 +230,7 @@ class ValueTab:
                          "<small>Lost: probability alive below the threshold. A contact wins a "
                          "customer back with the chance shown; it is made when the expected "
                          "value recovered exceeds its cost.</small>"),
-            widgets.HBox([widgets.VBox(rows + [self.message],
+            widgets.HBox([widgets.VBox([*rows, self.message],
                                        layout=widgets.Layout(width="560px",
                                                              min_width="420px")),
                           self.campaign_box], layout=widgets.Layout(flex_flow="row wrap")),

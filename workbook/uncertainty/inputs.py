@@ -10,15 +10,16 @@ move together. A range is cut to the values the model accepts: each field's decl
 
 **Fixed by default** (the model's :attr:`~workbook.core.model.Model.fixed`, for the service
 ROI :data:`~workbook.models.roi.service_roi.SERVICE_ROI_FIXED`): the figures a business reads
-from its own books or decides itself: ``customers``, ``annual_spend_per_customer``, ``gross_margin_rate``,
-``annual_retention_rate``, ``retention_cost_per_customer``, the budget
+from its own books or decides itself: ``customers``, ``annual_spend_per_customer``,
+``gross_margin_rate``, ``annual_retention_rate``, ``retention_cost_per_customer``, the budget
 (``upfront_investment``, ``annual_service_cost``), ``horizon_years`` and ``discount_rate``.
 Their registry ranges are slider spans across different businesses, not the doubt one business
 has about itself; drawing from them would measure "which business are you", not risk.
 **Uncertain by default**: the effects of service that the sources state roughly
 (``spend_uplift_excellent_service``, 9 % in one 2010 survey;
-``acquisition_to_retention_cost_ratio``, "about five times") or not at all (``retention_uplift_rate``), and the reach of a programme not
-yet run (``excellent_service_share``). Any field can be fixed or released through ``fixed``.
+``acquisition_to_retention_cost_ratio``, "about five times") or not at all
+(``retention_uplift_rate``), and the reach of a programme not yet run
+(``excellent_service_share``). Any field can be fixed or released through ``fixed``.
 """
 
 from __future__ import annotations

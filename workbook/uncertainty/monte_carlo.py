@@ -66,10 +66,8 @@ def percentile(values: ArrayLike, p: float, *, missing_is_worst: bool = False) -
     True
     """
     x = np.asarray(values, dtype=np.float64).ravel()
-    if missing_is_worst:
-        x = np.sort(np.where(np.isnan(x), np.inf, x))
-    else:
-        x = np.sort(x[~np.isnan(x)])
+    x = (np.sort(np.where(np.isnan(x), np.inf, x)) if missing_is_worst
+         else np.sort(x[~np.isnan(x)]))
     if x.size == 0:
         return None
     h = (x.size - 1) * p / 100.0

@@ -116,7 +116,7 @@ def test_importance_method_choice_and_errors() -> None:
     assert importance_performance(sample, importance="derived").importance_method == "derived"
     without = sample.drop(columns="importance")
     assert importance_performance(without).importance_method == "derived"
-    with pytest.raises(ParameterError, match="importance: .*no importance scores"):
+    with pytest.raises(ParameterError, match=r"importance: .*no importance scores"):
         importance_performance(without, importance="stated")
     with pytest.raises(ParameterError, match="one of auto, stated, derived"):
         importance_performance(sample, importance="regression")

@@ -50,7 +50,8 @@ def test_default_business_known_values_by_hand() -> None:
 
 
 def test_seed_001_seventy_percent_of_recovered_complainers_stay() -> None:
-    everyone_recovered = ComplaintParams(complaint_capture_share=1.0, complaint_prompt_resolution_share=1.0)
+    everyone_recovered = ComplaintParams(complaint_capture_share=1.0,
+                                         complaint_prompt_resolution_share=1.0)
     table = compute_complaint_recovery(everyone_recovered).flow_table()
     assert table.loc["Complained, recovered", "retention"] == pytest.approx(0.70)
     assert table.loc["All with a problem", "retention"] == pytest.approx(0.70)
@@ -128,7 +129,8 @@ def test_prompt_resolution_never_hurts_when_recovery_beats_no_recovery(
     params: ComplaintParams, share: float
 ) -> None:
     params = params.replace(complaint_prompt_resolution_share=share)
-    more = compute_complaint_recovery(params.replace(complaint_prompt_resolution_share=share + 0.01))
+    more = compute_complaint_recovery(
+        params.replace(complaint_prompt_resolution_share=share + 0.01))
     base = compute_complaint_recovery(params)
     if params.complaint_recovery_retention >= params.complaint_unrecovered_retention:
         assert more.net_value >= base.net_value - 1e-9

@@ -36,7 +36,8 @@ def test_seed_001_figures_by_hand() -> None:
 
 
 def test_circle_of_250_caps_word_of_mouth_but_not_amplification() -> None:
-    params = WordOfMouthParams(unhappy_customer_tells=400, happy_customer_tells=300, wom_social_amplification=10)
+    params = WordOfMouthParams(unhappy_customer_tells=400, happy_customer_tells=300,
+                               wom_social_amplification=10)
     result = compute_word_of_mouth(params)
     assert result.told_per_happy == 250 and result.told_per_unhappy == 250
     assert result.unhappy_reach == 1_000 * 250 * 10
@@ -102,8 +103,10 @@ def test_net_value_rises_with_happy_tells_and_falls_with_unhappy(
     params: WordOfMouthParams, step: float
 ) -> None:
     base = compute_word_of_mouth(params)
-    happier = compute_word_of_mouth(params.replace(happy_customer_tells=params.happy_customer_tells + step))
-    angrier = compute_word_of_mouth(params.replace(unhappy_customer_tells=params.unhappy_customer_tells + step))
+    happier = compute_word_of_mouth(
+        params.replace(happy_customer_tells=params.happy_customer_tells + step))
+    angrier = compute_word_of_mouth(
+        params.replace(unhappy_customer_tells=params.unhappy_customer_tells + step))
     assert happier.net_value >= base.net_value
     assert angrier.net_value <= base.net_value
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -40,7 +41,8 @@ def test_default_business_known_values_by_hand() -> None:
 
 
 def test_value_drivers_add_up_to_npv() -> None:
-    result = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.05, horizon_years=7))
+    result = compute_service_roi(ServiceRoiParams(spend_uplift_excellent_service=0.05,
+                                                  horizon_years=7))
     assert sum(result.value_drivers.values()) == pytest.approx(result.npv)
 
 
@@ -94,7 +96,8 @@ def test_invalid_values_name_the_parameter(field: str, value: object, fragment: 
 
 
 def test_retention_with_uplift_must_stay_below_one() -> None:
-    with pytest.raises(ParameterError, match="retention_uplift_rate: expected at most 0.04"):
+    with pytest.raises(ParameterError,
+                       match=re.escape("retention_uplift_rate: expected at most 0.04")):
         ServiceRoiParams(annual_retention_rate=0.95, retention_uplift_rate=0.08)
 
 
@@ -120,7 +123,8 @@ params_strategy = st.builds(
 @settings(max_examples=200, deadline=None)
 @given(params_strategy, st.floats(0.001, 0.3))
 def test_npv_rises_with_spend_uplift(params: ServiceRoiParams, step: float) -> None:
-    higher = params.replace(spend_uplift_excellent_service=min(1.0, params.spend_uplift_excellent_service + step))
+    higher = params.replace(
+        spend_uplift_excellent_service=min(1.0, params.spend_uplift_excellent_service + step))
     assert compute_service_roi(higher).npv > compute_service_roi(params).npv
 
 

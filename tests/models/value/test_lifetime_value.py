@@ -99,7 +99,7 @@ def test_params_refuse_bad_values() -> None:
 
 
 def test_missing_column_is_named(summary) -> None:
-    with pytest.raises(ClvError, match="missing column.*monetary_value"):
+    with pytest.raises(ClvError, match=r"missing column.*monetary_value"):
         compute_customer_value(summary.drop(columns="monetary_value"))
 
 

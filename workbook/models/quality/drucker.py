@@ -19,6 +19,7 @@ share of customers up a level is worth goes through the service-ROI model
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -424,7 +425,7 @@ def level_shift_values(
     uplifts = uplifts if uplifts is not None else LevelUplifts()
     roi = roi if roi is not None else ServiceRoiParams()
     rows = []
-    for from_level, to_level in zip(LEVELS[:-1], LEVELS[1:], strict=True):
+    for from_level, to_level in itertools.pairwise(LEVELS):
         params = roi_params_for_shift(from_level, checked, uplifts, roi).replace(
             spend_uplift_excellent_service=0.0, upfront_investment=0.0, annual_service_cost=0.0)
         result = compute_service_roi(params)

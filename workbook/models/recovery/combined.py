@@ -3,10 +3,11 @@
 The dashboard (:mod:`workbook.ui.recovery_app`) has one slider per field of
 :class:`RecoveryParams`, which holds every input of both models once (the business's own
 figures are shared), declared from the two models' own fields;
-:meth:`RecoveryParams.complaint_params` and :meth:`RecoveryParams.word_of_mouth_params` give each model its own validated inputs.
-:func:`build_recovery_params` builds it for notebook 04, where inputs left at ``None`` take
-the figures measured from a complaints file when asked, else the registry defaults. Both run
-the same analysis, :func:`workbook.models.recovery.analysis.analyse_recovery`.
+:meth:`RecoveryParams.complaint_params` and :meth:`RecoveryParams.word_of_mouth_params` give
+each model its own validated inputs. :func:`build_recovery_params` builds it for notebook 04,
+where inputs left at ``None`` take the figures measured from a complaints file when asked,
+else the registry defaults. Both run the same analysis,
+:func:`workbook.models.recovery.analysis.analyse_recovery`.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ retention rate. The value of complaint handling is what the complainers keep bey
 same customers would keep had they stayed silent, less the cost of handling every complaint.
 
 Every outcome is computed by :func:`complaint_outcomes` from a mapping of inputs that may be
-numbers or numpy arrays of draws, so :mod:`workbook.uncertainty.recovery` runs the very same lines on
-10,000 draws at once. Measured inputs (complaint rate, prompt share, retention after a complaint)
-come from :mod:`workbook.data.complaints`.
+numbers or numpy arrays of draws, so :mod:`workbook.uncertainty.recovery` runs the very same
+lines on 10,000 draws at once. Measured inputs (complaint rate, prompt share, retention after a
+complaint) come from :mod:`workbook.data.complaints`.
 """
 
 from __future__ import annotations
@@ -278,8 +278,8 @@ def compute_complaint_recovery(params: ComplaintParams) -> ComplaintResult:
     (cost undiscounted); a customer kept brings margin at each year end of the horizon while
     they stay (:func:`workbook.core.finance.customer_lifetime_value` over the horizon). Net
     value is linear in :math:`c`, so one point of capture is worth exactly
-    :math:`0.01 P \\bigl((p r_R + (1-p) r_U - r_S) V - k\\bigr)`; it rises with :math:`c` when a complainer's expected
-    retention beats a silent customer's by more than :math:`k / V`.
+    :math:`0.01 P \\bigl((p r_R + (1-p) r_U - r_S) V - k\\bigr)`; it rises with :math:`c` when a
+    complainer's expected retention beats a silent customer's by more than :math:`k / V`.
 
     References
     ----------

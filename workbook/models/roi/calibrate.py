@@ -15,9 +15,10 @@ ROI input                      measured as (as of the data's date)
 =============================  ===================================================================
 
 The last two are :attr:`workbook.models.value.ClvResult.annual_spend_per_customer` and
-:attr:`~workbook.models.value.ClvResult.annual_retention_rate`, whose definitions live with the models.
-Margin, costs and the programme's effect are not in transaction logs: they stay registry values
-(or the user's). Precedence, lowest first: registry default → measured → a value the user sets.
+:attr:`~workbook.models.value.ClvResult.annual_retention_rate`, whose definitions live with the
+models. Margin, costs and the programme's effect are not in transaction logs: they stay
+registry values (or the user's). Precedence, lowest first: registry default → measured → a
+value the user sets.
 
 The switch is the parameter :attr:`CalibrationParams.assumptions_from` (``"registry"`` or
 ``"data"``), shared by the ROI notebook, the dashboard and report runs, so the same inputs give
@@ -53,7 +54,8 @@ ASSUMPTIONS_FROM = ("registry", "data")
 """The two settings of the switch: registry defaults, or measured from the data."""
 
 CALIBRATED_FIELDS = ("customers", "annual_spend_per_customer", "annual_retention_rate")
-"""The :class:`~workbook.models.roi.service_roi.ServiceRoiParams` fields measured from transactions."""
+"""The :class:`~workbook.models.roi.service_roi.ServiceRoiParams` fields measured from
+transactions."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -136,8 +138,9 @@ def calibrate_service_roi(data: Any, as_of: dt.date | str | None = None) -> RoiC
     Notes
     -----
     Fits BG/NBD and Gamma-Gamma to the per-customer summary
-    (:func:`workbook.data.summary.summary_expr`, purchases up to ``as_of``) with :func:`workbook.models.value.compute_customer_value`
-    and reads ``customers = round(Σ P(alive))``, ``annual_spend_per_customer`` and
+    (:func:`workbook.data.summary.summary_expr`, purchases up to ``as_of``) with
+    :func:`workbook.models.value.compute_customer_value` and reads
+    ``customers = round(Σ P(alive))``, ``annual_spend_per_customer`` and
     ``annual_retention_rate`` from its result.
     """
     from workbook.data.load import parse_as_of
@@ -153,8 +156,9 @@ def calibrate_service_roi(data: Any, as_of: dt.date | str | None = None) -> RoiC
         "annual_spend_per_customer": round(float(value.annual_spend_per_customer), 2),
         "annual_retention_rate": round(float(value.annual_retention_rate), 4),
     }
-    source = (f"Measured from {_data_label(data.source)} as of {day.isoformat()}: BG/NBD and Gamma-Gamma "
-              f"fitted to {len(summary):,} customers (workbook.models.value)")
+    source = (f"Measured from {_data_label(data.source)} as of {day.isoformat()}: "
+              f"BG/NBD and Gamma-Gamma fitted to {len(summary):,} customers "
+              "(workbook.models.value)")
     return RoiCalibration(values, source, day, len(summary))
 
 
@@ -172,7 +176,8 @@ def calibrated_roi_params(
     overrides: Mapping[str, Any] | None = None,
     calibration: RoiCalibration | None = None,
 ) -> ServiceRoiParams:
-    """:class:`~workbook.models.roi.service_roi.ServiceRoiParams` from registry → measured → user overrides.
+    """:class:`~workbook.models.roi.service_roi.ServiceRoiParams` from registry → measured →
+    user overrides.
 
     ``overrides`` entries that are ``None`` mean "not set" (the notebook's parameters cell
     convention) and do not hide a measured value.
@@ -197,10 +202,11 @@ def roi_inputs_from_namespace(
 ) -> tuple[ServiceRoiParams, RoiCalibration | None]:
     """The ROI notebook's inputs from its parameters cell, measured from data when asked.
 
-    Reads :class:`CalibrationParams` and the :class:`~workbook.models.roi.service_roi.ServiceRoiParams` fields from
-    ``namespace`` (``globals()`` of the notebook); with ``assumptions_from="data"`` loads
-    ``data_path`` (the sample business when empty) and calibrates. Returns the parameters and
-    the calibration (``None`` for registry defaults).
+    Reads :class:`CalibrationParams` and the
+    :class:`~workbook.models.roi.service_roi.ServiceRoiParams` fields from ``namespace``
+    (``globals()`` of the notebook); with ``assumptions_from="data"`` loads ``data_path`` (the
+    sample business when empty) and calibrates. Returns the parameters and the calibration
+    (``None`` for registry defaults).
     """
     from workbook.core.parameters import params_from_namespace
 

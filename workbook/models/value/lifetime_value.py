@@ -116,8 +116,8 @@ def lifetime_value(bgnbd: BgNbdFit, gamma_gamma: GammaGammaFit, frequency: Array
     -----
     With steps :math:`k = 1..n` of length :math:`\\Delta` days (a month is 365.25/12 days,
     :math:`n = 12H`; daily: :math:`\\Delta = 365.25/365`, :math:`n = 365H`), cumulative expected
-    purchases :math:`E(t)` (:func:`workbook.models.value.bgnbd.expected_purchases`) and expected spend
-    :math:`\\bar s` (:func:`workbook.models.value.gamma_gamma.expected_spend`):
+    purchases :math:`E(t)` (:func:`workbook.models.value.bgnbd.expected_purchases`) and expected
+    spend :math:`\\bar s` (:func:`workbook.models.value.gamma_gamma.expected_spend`):
 
     .. math::
 
