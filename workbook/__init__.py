@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
 
+from workbook.core.declare import Limits, Params
 from workbook.core.finance import discount_factors, net_present_value, payback_months
+from workbook.core.model import Model
 from workbook.core.parameters import build_params, params_from_namespace
 from workbook.core.registry import ASSUMPTIONS, Assumption, assumptions_table, get_assumption
 from workbook.core.validation import ParameterError
 from workbook.models.responsiveness.erlang import service_level
 from workbook.models.responsiveness.sizing import agents_for_service_level
 from workbook.models.roi.service_roi import (
+    SERVICE_ROI,
     RoiResult,
     ServiceRoiParams,
     compute_service_roi,
@@ -25,6 +28,7 @@ _LAZY = {
     "summarize_customers": "workbook.data.summary",
     "fit_bgnbd": "workbook.models.value",
     "fit_gamma_gamma": "workbook.models.value",
+    "simulate": "workbook.uncertainty",
 }
 """Imported on first use: the data layer loads ibis and duckdb (about 0.5 s) and the
 lifetime-value models scipy, which the dashboards and most commands never need."""
@@ -45,8 +49,12 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "ASSUMPTIONS",
+    "SERVICE_ROI",
     "Assumption",
+    "Limits",
+    "Model",
     "ParameterError",
+    "Params",
     "RoiResult",
     "ServiceRoiParams",
     "__version__",
@@ -63,5 +71,6 @@ __all__ = [
     "params_from_namespace",
     "payback_months",
     "service_level",
+    "simulate",
     "summarize_customers",
 ]

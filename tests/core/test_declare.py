@@ -6,6 +6,8 @@ import dataclasses
 import importlib
 import math
 import pkgutil
+import types
+import typing
 
 import pytest
 from hypothesis import given, settings
@@ -361,6 +363,42 @@ def test_every_dataclass_with_assumed_fields_derives_from_params() -> None:
         and not issubclass(cls, Params)
     ]
     assert not offenders, f"dataclasses with assumed(...) fields that are not Params: {offenders}"
+
+
+def test_every_declared_field_is_annotated_with_its_kinds_type() -> None:
+    """A count is an ``int`` field, a fraction or number a ``float`` one: URL and ``-p``
+    coercion (:func:`~workbook.core.parameters.field_types`) read the kind, so the two agree."""
+    from workbook.core.parameters import field_types
+
+    offenders = []
+    for cls in _declared_dataclasses():
+        hints = typing.get_type_hints(cls)
+        for f in dataclasses.fields(cls):
+            limits = f.metadata.get("limits")
+            if limits is None:
+                continue
+            hint = hints[f.name]
+            if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
+                hint = next(a for a in typing.get_args(hint) if a is not type(None))
+            if hint is not limits.python_type:
+                offenders.append(f"{cls.__qualname__}.{f.name}: {hint} but kind {limits.kind}")
+            assert field_types(cls)[f.name] is limits.python_type
+    assert not offenders, offenders
+
+
+def test_params_strategy_draws_valid_objects_within_the_plausible_ranges() -> None:
+    from workbook.core.declare import params_strategy
+    from workbook.models.roi.service_roi import ServiceRoiParams
+
+    @FIXED
+    @given(params_strategy(ServiceRoiParams, horizon_years=5))
+    def check(params: ServiceRoiParams) -> None:
+        assert params.horizon_years == 5
+        entry = ASSUMPTIONS["spend_uplift_excellent_service"]
+        assert entry.low <= params.spend_uplift_excellent_service <= entry.high
+        assert params.annual_retention_rate + params.retention_uplift_rate <= 0.99 + 1e-12
+
+    check()
 
 
 def test_registry_strategies_draw_only_accepted_values() -> None:

@@ -56,10 +56,19 @@ def field_assumption(params_type: type, name: str) -> Assumption | None:
 
 
 def field_types(params_type: type) -> dict[str, type]:
-    """The base type (``int``, ``float``, ``str``, ``bool``) of each field; ``X | None`` gives X."""
+    """The base type (``int``, ``float``, ``str``, ``bool``) of each field.
+
+    A declared field's type is its kind's (:attr:`~workbook.core.declare.Limits.python_type`:
+    ``int`` for a count, else ``float``); other fields' come from their annotation
+    (``X | None`` gives X).
+    """
     hints = typing.get_type_hints(params_type)
     result: dict[str, type] = {}
     for f in dataclasses.fields(params_type):
+        limits = f.metadata.get("limits")
+        if limits is not None:  # a declared field: its kind says the type
+            result[f.name] = limits.python_type
+            continue
         hint = hints[f.name]
         if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
             hint = next(a for a in typing.get_args(hint) if a is not type(None))

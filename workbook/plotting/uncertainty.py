@@ -44,17 +44,17 @@ _SPIDER_COLOURS = ("#264653", "#2a9d8f", "#e9c46a", "#f4a261", "#e76f51", "#8ab1
                    "#81b29a", "#d62828")
 
 
-def _format_input(value: float, unit: str) -> str:
-    """An input's value as a reader expects it: percent, money or a plain number."""
-    if unit.startswith("fraction"):
+def _format_input(value: float, unit: str, kind: str) -> str:
+    """An input's value as a reader expects it: percent (a declared fraction), money or a number."""
+    if kind == "fraction":
         return format_percent(value)
     if "currency" in unit:
         return format_money(value)
     return f"{value:,.4g}"
 
 
-def _axis_format(unit: str) -> dict[str, str]:
-    if unit.startswith("fraction"):
+def _axis_format(unit: str, kind: str) -> dict[str, str]:
+    if kind == "fraction":
         return {"tickformat": ".0%"}
     return {"tickformat": ",.0f"} if "currency" in unit else {}
 
@@ -210,7 +210,8 @@ def tornado_traces(tornado: Tornado) -> Traces:
     sides = []
     for side in ("low", "high"):
         npv = table[f"npv_{side}"].to_numpy()
-        inputs = [_format_input(v, u) for v, u in zip(table[side], table["unit"], strict=True)]
+        inputs = [_format_input(v, u, k) for v, u, k
+                  in zip(table[side], table["unit"], table["kind"], strict=True)]
         sides.append({"y": labels, "x": npv - base, "base": [base] * len(labels),
                       "customdata": np.column_stack([inputs, [format_money(v) for v in npv]])})
     return {
@@ -253,7 +254,7 @@ def spider_traces(spider: Spider) -> Traces:
     for name, r in spider.ranges.items():
         values = spider.inputs[name].to_numpy()
         data.append({"x": spider.positions, "y": spider.npv[name].to_numpy(),
-                     "customdata": [_format_input(v, r.unit) for v in values]})
+                     "customdata": [_format_input(v, r.unit, r.kind) for v in values]})
     return {
         "title": f"NPV as each input moves across its range "
         f"(at the values: {format_money(spider.base_npv)})",
@@ -316,8 +317,8 @@ def plot_break_even_map(grid: BreakEvenMap) -> go.Figure:
     """
     traces = break_even_map_traces(grid)
     heat, line, here = traces["data"]
-    x_hover = "%{x:.1%}" if grid.x_unit.startswith("fraction") else "%{x:,.4g}"
-    y_hover = "%{y:.1%}" if grid.y_unit.startswith("fraction") else "%{y:,.4g}"
+    x_hover = "%{x:.1%}" if grid.x_kind == "fraction" else "%{x:,.4g}"
+    y_hover = "%{y:.1%}" if grid.y_kind == "fraction" else "%{y:,.4g}"
     figure = go.Figure(
         [
             go.Heatmap(name="NPV", zmid=0,
@@ -335,8 +336,8 @@ def plot_break_even_map(grid: BreakEvenMap) -> go.Figure:
     )
     figure.update_layout(title=traces["title"], showlegend=False, **_LAYOUT)
     figure.update_layout(height=380)
-    figure.update_xaxes(title=grid.x_label, **_axis_format(grid.x_unit))
-    figure.update_yaxes(title=grid.y_label, **_axis_format(grid.y_unit))
+    figure.update_xaxes(title=grid.x_label, **_axis_format(grid.x_unit, grid.x_kind))
+    figure.update_yaxes(title=grid.y_label, **_axis_format(grid.y_unit, grid.y_kind))
     return figure
 
 

@@ -179,6 +179,9 @@ class InputRange:
         Whole-number field, by its type annotation (bounds and draws are rounded).
     fixed
         Held at its value in a simulation.
+    kind
+        The declared kind (``"fraction"``, ``"number"``, ``"count"``;
+        :mod:`workbook.core.declare`): how a chart writes the value.
     """
 
     name: str
@@ -189,6 +192,7 @@ class InputRange:
     high: float
     integer: bool
     fixed: bool
+    kind: str = "number"
 
 
 def accepted_bounds(
@@ -291,6 +295,7 @@ def input_ranges(
             name=name, label=assumption.label if assumption else name,
             unit=assumption.unit if assumption else "", low=min(low, value), value=value,
             high=max(high, value), integer=integer, fixed=name in fixed,
+            kind=assumption.limits.kind if assumption else ("count" if integer else "number"),
         )
     return result
 

@@ -124,6 +124,7 @@ def compute_tornado(
         {
             "label": [r.label for r in ranges.values()],
             "unit": [r.unit for r in ranges.values()],
+            "kind": [r.kind for r in ranges.values()],
             "low": [r.low for r in ranges.values()],
             "value": [float(r.value) for r in ranges.values()],
             "high": [r.high for r in ranges.values()],
@@ -236,6 +237,8 @@ class BreakEvenMap:
         The two inputs on the axes; the others stay at their values.
     x_label, y_label, x_unit, y_unit
         Their registry labels and units.
+    x_kind, y_kind
+        Their declared kinds (``"fraction"`` reads as a percent).
     x_values, y_values
         Grid points of each axis.
     npv
@@ -253,6 +256,8 @@ class BreakEvenMap:
     y_label: str
     x_unit: str
     y_unit: str
+    x_kind: str
+    y_kind: str
     x_values: NDArray[np.float64]
     y_values: NDArray[np.float64]
     npv: NDArray[np.float64]
@@ -326,6 +331,7 @@ def compute_break_even_map(
     npv = _npv_of_cases(params, {x: grid_x, y: grid_y})
     return BreakEvenMap(
         x_name=x, y_name=y, x_label=rx.label, y_label=ry.label, x_unit=rx.unit, y_unit=ry.unit,
+        x_kind=rx.kind, y_kind=ry.kind,
         x_values=x_values, y_values=y_values, npv=npv,
         zero_line=_zero_crossings(y_values, npv),
         base_x=float(rx.value), base_y=float(ry.value),
