@@ -26,7 +26,7 @@ def expected(**changes: float) -> dict[str, str]:
 
 
 def open_dashboard(page, url: str) -> None:
-    page.goto(url)
+    page.goto(url, timeout=LOAD_TIMEOUT_MS)
     page.wait_for_selector(NPV, state="visible", timeout=LOAD_TIMEOUT_MS)
 
 
@@ -132,7 +132,7 @@ def test_measured_from_my_data_switch_shows_the_calibrated_numbers(page, dashboa
     wait_for_text(page, NPV, expected()["npv"])
     page.locator(".wb-assumptions-from button", has_text="Measured from my data").click()
     wait_for_text(page, NPV, measured["npv"], timeout=30_000)
-    assert page.inner_text(".kpi-clv .wb-kpi-value") == measured["clv"]
+    wait_for_text(page, ".kpi-clv .wb-kpi-value", measured["clv"], timeout=10_000)
     status = page.locator(".wb-calibration-status").inner_text()
     assert "data/samples/transactions.csv" in status and "BG/NBD" in status
     badges = page.locator(".wb-measured")
