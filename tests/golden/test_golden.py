@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 
 GOLDEN = Path(__file__).with_name("data")
-NOTEBOOKS = sorted((Path(__file__).parents[2] / "notebooks").glob("*.ipynb"))
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 VOLATILE = {"generated_at", "workbook_version"}
 
 RENAMED: Mapping[str, str] = {
@@ -31,14 +32,25 @@ RENAMED: Mapping[str, str] = {
 """Old parameter name → new one (the golden files keep the old names), one file per domain."""
 
 
+def portable(value: Any) -> Any:
+    """``value`` with this clone's location written ``<repo>`` (sample-data paths are recorded)."""
+    if isinstance(value, dict):
+        return {k: portable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [portable(v) for v in value]
+    if isinstance(value, str) and value.startswith(f"{REPO}/"):
+        return "<repo>/" + value[len(f"{REPO}/"):]
+    return value
+
+
 def notebook_results(path: Path, out_dir: Path) -> dict[str, Any]:
     """Run ``path`` with its defaults as ``workbook run`` does; the results minus volatile keys."""
     from workbook.run.runner import run_notebook
 
     outcome = run_notebook(path, out_dir)
     assert outcome.error is None, f"{path.name}: {outcome.error}"
-    return {k: v for k, v in json.loads(outcome.results_path.read_text()).items()
-            if k not in VOLATILE}
+    return portable({k: v for k, v in json.loads(outcome.results_path.read_text()).items()
+                     if k not in VOLATILE})
 
 
 def dashboard_kpis() -> dict[str, dict[str, str]]:
