@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from workbook.plotting.roi import (
+from workbook.plotting.roi.service_roi import (
     cumulative_cash_traces,
     lifetime_value_traces,
     plot_cumulative_cash,

@@ -1,6 +1,7 @@
 """Charts of a batch: the scenarios' NPV side by side with their P10–P90 range, and P(NPV > 0).
 
-Each chart comes as a pair, as in :mod:`workbook.plotting.roi`: ``*_traces(table)`` gives the
+Each chart comes as a pair, as in
+:mod:`workbook.plotting.roi.service_roi`: ``*_traces(table)`` gives the
 data (one dict of trace properties per trace, and the title) and ``plot_*(table)`` builds the
 full figure from it, with a fixed number of traces. ``table`` has one row per run, indexed by
 its label (the scenario name), with the headline columns of the ROI notebook's

@@ -1,6 +1,7 @@
 """Charts of uncertainty and sensitivity: fan chart, NPV histogram, tornado, spider, break-even.
 
-Each chart comes as a pair, as in :mod:`workbook.plotting.roi`: ``*_traces(result)`` gives the
+Each chart comes as a pair, as in
+:mod:`workbook.plotting.roi.service_roi`: ``*_traces(result)`` gives the
 data that changes with the inputs (one dict of trace properties per trace, and the title) and
 ``plot_*(result)`` builds the full figure from it, with a fixed number of traces. A dashboard's
 risk panel builds each ``FigureWidget`` once and copies ``*_traces`` into it on every change.
@@ -88,7 +89,8 @@ def plot_cash_fan(simulation: RoiSimulation) -> go.Figure:
     Six traces: the P10 and P90 edges (the band between them shaded), the P25 and P75 edges,
     the median (P50) and the deterministic model at the values (dashed). Percentiles are taken
     at each year end across the draws; lines are straight between year ends, as in
-    :func:`workbook.plotting.roi.plot_cumulative_cash`. A band is not a path: the P10 line
+    :func:`workbook.plotting.roi.service_roi.plot_cumulative_cash`. A band is not a path: the
+    P10 line
     joins the 10th percentile of each year, not one draw.
     """
     traces = cash_fan_traces(simulation)

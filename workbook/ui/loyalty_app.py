@@ -47,7 +47,7 @@ from workbook.models.loyalty.ladder import (
     LadderResult,
     compute_ladder,
 )
-from workbook.plotting.loyalty import (
+from workbook.plotting.loyalty.ladder import (
     funnel_traces,
     lorenz_traces,
     plot_funnel,

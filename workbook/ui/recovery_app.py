@@ -18,7 +18,7 @@ import ipywidgets as widgets
 from workbook.core.formatting import format_money, format_percent
 from workbook.models.recovery.analysis import RecoveryAnalysis, analyse_recovery
 from workbook.models.recovery.combined import RecoveryParams
-from workbook.plotting.complaints import (
+from workbook.plotting.recovery.complaints import (
     capture_lever_traces,
     complaint_flow_traces,
     net_value_histogram_traces,
@@ -26,7 +26,7 @@ from workbook.plotting.complaints import (
     plot_complaint_flow,
     plot_net_value_histogram,
 )
-from workbook.plotting.word_of_mouth import (
+from workbook.plotting.recovery.word_of_mouth import (
     plot_word_of_mouth_reach,
     plot_word_of_mouth_value,
     word_of_mouth_reach_traces,

@@ -19,8 +19,11 @@ from workbook.core.formatting import format_percent
 from workbook.data.surveys import SAMPLE_SURVEY
 from workbook.models.quality.analysis import analyse_survey
 from workbook.models.responsiveness.staffing import STAFFING, StaffingParams, StaffingResult
-from workbook.plotting.quality import plot_drucker_mix, plot_quality_radar
-from workbook.plotting.staffing import plot_service_level_curve, service_level_curve_traces
+from workbook.plotting.quality.relationship import plot_drucker_mix, plot_quality_radar
+from workbook.plotting.responsiveness.staffing import (
+    plot_service_level_curve,
+    service_level_curve_traces,
+)
 from workbook.ui.app import Chart, ModelApp, chart, update_figures
 
 __all__ = ["ResponsivenessApp", "staffing_kpi_texts"]

@@ -17,7 +17,7 @@ from workbook.core.formatting import format_money, risk_kpi_text, roi_kpi_texts
 from workbook.core.parameters import field_assumption
 from workbook.models.roi.analysis import analyse_service_roi, assess_roi_risk
 from workbook.models.roi.service_roi import RoiResult, ServiceRoiParams, compute_service_roi
-from workbook.plotting.roi import (
+from workbook.plotting.roi.service_roi import (
     cumulative_cash_traces,
     plot_cumulative_cash,
     plot_value_drivers,

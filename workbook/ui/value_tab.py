@@ -34,7 +34,7 @@ from workbook.models.loyalty.ladder import STAGE_LABELS, LadderResult
 from workbook.models.value import CUSTOMER_VALUE, ClvError, ClvParams, ClvResult
 from workbook.models.value.analysis import CustomerValueAnalysis, value_customers
 from workbook.models.value.winback import WINBACK, WinbackParams, WinbackResult
-from workbook.plotting.clv import (
+from workbook.plotting.value.lifetime_value import (
     alive_matrix_traces,
     clv_distribution_traces,
     plot_alive_matrix,
@@ -42,7 +42,7 @@ from workbook.plotting.clv import (
     plot_value_at_risk,
     value_at_risk_traces,
 )
-from workbook.plotting.winback import campaign_curve_traces, plot_campaign_curve
+from workbook.plotting.value.winback import campaign_curve_traces, plot_campaign_curve
 from workbook.ui.app import Chart, chart, kpi_html, running_loop, update_figures
 from workbook.ui.controls import assumption_slider, source_badge
 from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link

@@ -1,6 +1,7 @@
 """Charts of customer lifetime value: its distribution, the probability-alive map, value at risk.
 
-Each chart comes as a pair, as in :mod:`workbook.plotting.roi`: ``*_traces(...)`` gives the
+Each chart comes as a pair, as in
+:mod:`workbook.plotting.roi.service_roi`: ``*_traces(...)`` gives the
 data that changes (one dict of trace properties per trace, and the title) and ``plot_*``
 builds the full figure from it with a fixed number of traces, so a dashboard can build its
 ``FigureWidget`` once and copy new traces into it inside ``batch_update()``.

@@ -6,7 +6,7 @@ import pytest
 
 from tests.models.value.test_winback import HAND
 from workbook.models.value.winback import WinbackParams, compute_winback_campaign
-from workbook.plotting.winback import (
+from workbook.plotting.value.winback import (
     campaign_curve_traces,
     cost_comparison_traces,
     plot_campaign_curve,

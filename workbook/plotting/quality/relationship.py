@@ -1,6 +1,7 @@
 """Charts of service quality: the nine-quality radar, importance–performance, the Drucker mix.
 
-Each chart comes as a pair, as in :mod:`workbook.plotting.roi`: ``*_traces(...)`` gives the
+Each chart comes as a pair, as in
+:mod:`workbook.plotting.roi.service_roi`: ``*_traces(...)`` gives the
 data that changes (``{"title": str, "data": [dict of trace properties, ...]}``) and
 ``plot_*(...)`` builds the full figure from it, with a fixed number of traces, so a dashboard
 can copy new traces into a ``FigureWidget`` in place.

@@ -16,7 +16,7 @@ from workbook.models.quality.drucker import (
     respondent_levels,
 )
 from workbook.models.quality.relationship import gap_scores, importance_performance
-from workbook.plotting.quality import (
+from workbook.plotting.quality.relationship import (
     drucker_mix_traces,
     importance_performance_traces,
     plot_drucker_mix,

@@ -15,7 +15,7 @@ from workbook.models.recovery.complaints import (
     compute_capture_lever,
     compute_complaint_recovery,
 )
-from workbook.plotting.complaints import (
+from workbook.plotting.recovery.complaints import (
     FLOW_NODES,
     capture_lever_traces,
     complaint_flow_traces,

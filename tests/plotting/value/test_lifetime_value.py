@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import pytest
 
 from workbook.models.value import ClvResult, compute_customer_value, value_by_stage
-from workbook.plotting.clv import (
+from workbook.plotting.value.lifetime_value import (
     alive_matrix_traces,
     clv_distribution_traces,
     plot_alive_matrix,

@@ -1,7 +1,7 @@
 """Charts of win-back: the ranked list, the campaign's value by contacts, cost per customer.
 
 Pairs of ``*_traces(result)`` (the data that changes) and ``plot_*(result)`` (the full figure
-with a fixed number of traces), as in :mod:`workbook.plotting.roi`.
+with a fixed number of traces), as in :mod:`workbook.plotting.roi.service_roi`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 from workbook.core.formatting import format_money
 from workbook.models.loyalty.ladder import STAGE_LABELS
 from workbook.models.value.winback import WinbackResult
-from workbook.plotting.loyalty import STAGE_COLORS
+from workbook.plotting.loyalty.ladder import STAGE_COLORS
 from workbook.plotting.style import GAIN, LOSS, MUTED, TOTAL, Traces, layout
 
 __all__ = [

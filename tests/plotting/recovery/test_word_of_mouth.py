@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from workbook.models.recovery.word_of_mouth import WordOfMouthParams, compute_word_of_mouth_range
-from workbook.plotting.word_of_mouth import (
+from workbook.plotting.recovery.word_of_mouth import (
     plot_word_of_mouth_reach,
     plot_word_of_mouth_value,
     word_of_mouth_reach_traces,

@@ -9,7 +9,7 @@ import pytest
 from workbook.data.calllog import load_sample_call_log
 from workbook.models.responsiveness.day_plan import plan_day
 from workbook.models.responsiveness.staffing import StaffingParams, compute_staffing
-from workbook.plotting.staffing import (
+from workbook.plotting.responsiveness.staffing import (
     day_plan_traces,
     interval_service_level_traces,
     plot_day_plan,

@@ -1,6 +1,6 @@
 """Charts of service decay: the quality path, and the NPV against the maintenance spend.
 
-Pairs of ``*_traces(result)`` and ``plot_*(result)`` as in :mod:`workbook.plotting.roi`.
+Pairs of ``*_traces(result)`` and ``plot_*(result)`` as in :mod:`workbook.plotting.roi.service_roi`.
 """
 
 from __future__ import annotations

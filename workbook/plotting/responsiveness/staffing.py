@@ -1,6 +1,7 @@
 """Charts of the staffing model: the service-level curve and a day's plan.
 
-Each chart comes as a pair, as in :mod:`workbook.plotting.roi`: ``*_traces(result)`` gives the
+Each chart comes as a pair, as in
+:mod:`workbook.plotting.roi.service_roi`: ``*_traces(result)`` gives the
 data that changes with the inputs (one dict of trace properties per trace, and the title),
 and ``plot_*(result)`` builds the full figure, always with the same number of traces, so a
 dashboard can build a ``FigureWidget`` once and copy ``*_traces`` into it on every change.

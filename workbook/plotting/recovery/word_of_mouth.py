@@ -1,6 +1,6 @@
 """Charts of word of mouth: reach and value, with the low–high band of the source ranges.
 
-Pairs as everywhere (:mod:`workbook.plotting.roi`). Both charts take a
+Pairs as everywhere (:mod:`workbook.plotting.roi.service_roi`). Both charts take a
 :class:`~workbook.models.recovery.word_of_mouth.WordOfMouthRange`, so the band of the source
 ranges ("3–5", "10–15") is always drawn beside the value at the midpoint.
 """

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from workbook.models.quality.decay import DecayParams, compute_service_decay
-from workbook.plotting.decay import (
+from workbook.plotting.quality.decay import (
     decay_path_traces,
     maintenance_npv_traces,
     plot_decay_path,

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from workbook.models.roi.moat import ADVANTAGE_LABELS, ADVANTAGES, MoatParams, compute_moat
-from workbook.plotting.moat import (
+from workbook.plotting.roi.moat import (
     moat_earnings_traces,
     moat_traces,
     plot_moat,

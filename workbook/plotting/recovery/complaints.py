@@ -1,6 +1,7 @@
 """Charts of complaint recovery, and the net-value histogram of both recovery models.
 
-Pairs as everywhere (:mod:`workbook.plotting.roi`): ``*_traces`` gives the data that changes,
+Pairs as everywhere
+(:mod:`workbook.plotting.roi.service_roi`): ``*_traces`` gives the data that changes,
 ``plot_*`` the full figure with a fixed number of traces, so a dashboard updates a
 ``FigureWidget`` in place.
 """

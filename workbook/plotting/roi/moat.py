@@ -1,6 +1,6 @@
 """Charts of the imitation moat: what each advantage is worth, and how long it earns.
 
-Pairs of ``*_traces(...)`` and ``plot_*(...)`` as in :mod:`workbook.plotting.roi`.
+Pairs of ``*_traces(...)`` and ``plot_*(...)`` as in :mod:`workbook.plotting.roi.service_roi`.
 """
 
 from __future__ import annotations

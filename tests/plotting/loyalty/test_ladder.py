@@ -9,7 +9,7 @@ import pytest
 from workbook.data.load import load_customer_data
 from workbook.models.loyalty.ladder import STAGES, LadderResult, compute_ladder
 from workbook.models.loyalty.pareto import compute_pareto
-from workbook.plotting.loyalty import (
+from workbook.plotting.loyalty.ladder import (
     forecast_traces,
     funnel_traces,
     lorenz_traces,

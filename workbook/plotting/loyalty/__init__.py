@@ -1,0 +1,1 @@
+"""Charts of the loyalty models (mirrors :mod:`workbook.models.loyalty`)."""

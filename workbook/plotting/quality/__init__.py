@@ -1,0 +1,1 @@
+"""Charts of the quality models (mirrors :mod:`workbook.models.quality`)."""

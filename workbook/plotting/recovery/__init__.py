@@ -1,0 +1,1 @@
+"""Charts of the recovery models (mirrors :mod:`workbook.models.recovery`)."""

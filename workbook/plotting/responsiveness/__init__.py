@@ -1,0 +1,1 @@
+"""Charts of the responsiveness models (mirrors :mod:`workbook.models.responsiveness`)."""

@@ -1,0 +1,1 @@
+"""Charts of the roi models (mirrors :mod:`workbook.models.roi`)."""

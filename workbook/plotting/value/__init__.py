@@ -1,0 +1,1 @@
+"""Charts of the value models (mirrors :mod:`workbook.models.value`)."""
