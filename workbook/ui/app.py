@@ -174,6 +174,21 @@ class ModelApp:
         return widgets.HBox([self.sliders[name], self.badges[name]],
                             layout=widgets.Layout(width="100%"))
 
+    def kpi_row(self) -> widgets.HBox:
+        """The KPI cards side by side, wrapping on a narrow page."""
+        return widgets.HBox(list(self.kpi.values()), layout=widgets.Layout(flex_flow="row wrap"))
+
+    def controls(self, *extra: widgets.Widget) -> widgets.VBox:
+        """The page's left column: main sliders, "More assumptions" folded, the reset button,
+        the sources table, then ``extra``."""
+        more = widgets.Accordion([widgets.VBox([self.slider_row(n) for n in self.more_sliders])],
+                                 titles=("More assumptions",))
+        return widgets.VBox(
+            [self.slider_row(n) for n in self.main_sliders]
+            + [more, self.reset_button, self.sources_table(), *extra],
+            layout=widgets.Layout(width="560px", min_width="420px"),
+        )
+
     def sources_table(self) -> widgets.Accordion:
         """A folded table of every slider's assumption: label, unit, source."""
         names = (*self.main_sliders, *self.more_sliders)

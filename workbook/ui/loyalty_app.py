@@ -298,7 +298,7 @@ class LoyaltyApp(ModelApp):
             figure.close()
 
     def _build_layout(self) -> widgets.Widget:
-        kpis = widgets.HBox(list(self.kpi.values()), layout=widgets.Layout(flex_flow="row wrap"))
+        kpis = self.kpi_row()
         limit = UPLOAD_LIMIT_BYTES / (1024 * 1024)
         data_box = widgets.VBox([
             widgets.HTML(
@@ -312,13 +312,7 @@ class LoyaltyApp(ModelApp):
             widgets.HBox([self.transactions_upload, self.customers_upload, self.sample_button]),
             self.data_note, self.upload_message, self.as_of_slider,
         ], layout=widgets.Layout(max_width="1000px"))
-        more = widgets.Accordion([widgets.VBox([self.slider_row(n) for n in self.more_sliders])],
-                                 titles=("More assumptions",))
-        controls = widgets.VBox(
-            [self.slider_row(n) for n in self.main_sliders]
-            + [more, self.reset_button, self.sources_table()],
-            layout=widgets.Layout(width="560px", min_width="420px"),
-        )
+        controls = self.controls()
         table_box = widgets.VBox([
             widgets.HTML("<h3 style='margin:18px 0 0'>Customers, revenue and margin per "
                          "stage</h3>"),

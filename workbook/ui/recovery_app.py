@@ -147,18 +147,12 @@ class RecoveryApp(ModelApp):
             figure.close()
 
     def _build_layout(self) -> widgets.Widget:
-        kpis = widgets.HBox(list(self.kpi.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        more = widgets.Accordion([widgets.VBox([self.slider_row(n) for n in self.more_sliders])],
-                                 titles=("More assumptions",))
+        kpis = self.kpi_row()
         risk_header = widgets.HTML(
             "<h4 style='margin:14px 0 0'>How wrong could this be?</h4><small>10,000 draws of "
             "the rough figures (PERT over each registry range; your business's own figures "
             "fixed).</small>")
-        controls = widgets.VBox(
-            [self.slider_row(n) for n in self.main_sliders]
-            + [more, self.reset_button, self.sources_table(), risk_header, self.risk_charts],
-            layout=widgets.Layout(width="560px", min_width="420px"),
-        )
+        controls = self.controls(risk_header, self.risk_charts)
         body = widgets.HBox([controls, self.charts], layout=widgets.Layout(flex_flow="row wrap"))
         app = widgets.VBox([self.header("Hunt for complaints; mind what people hear"),
                             self.message, kpis, body])

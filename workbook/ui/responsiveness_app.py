@@ -103,14 +103,8 @@ class ResponsivenessApp(ModelApp):
             figure.close()
 
     def _build_layout(self) -> widgets.Widget:
-        kpis = widgets.HBox(list(self.kpi.values()), layout=widgets.Layout(flex_flow="row wrap"))
-        more = widgets.Accordion([widgets.VBox([self.slider_row(n) for n in self.more_sliders])],
-                                 titles=("More assumptions",))
-        controls = widgets.VBox(
-            [self.slider_row(n) for n in self.main_sliders]
-            + [more, self.reset_button, self.sources_table()],
-            layout=widgets.Layout(width="560px", min_width="420px"),
-        )
+        kpis = self.kpi_row()
+        controls = self.controls()
         quality_header = widgets.HTML(
             "<h3 style='margin:18px 0 0'>How good is the service?</h3><small>The sample "
             "survey: expectation and perception of the nine relationship qualities (seed 002) "

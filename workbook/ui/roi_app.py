@@ -161,8 +161,7 @@ class RoiApp(ModelApp):
         )
 
     def _build_layout(self) -> widgets.Widget:
-        kpis = widgets.HBox(list(self.kpi.values()),
-                            layout=widgets.Layout(flex_flow="row wrap"))
+        kpis = self.kpi_row()
         more = widgets.Accordion(
             [widgets.VBox([self.slider_row(n) for n in MORE_SLIDERS] + [self.acquisition_note])],
             titles=("More assumptions",),
