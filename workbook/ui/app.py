@@ -26,8 +26,16 @@ from workbook.core.validation import ParameterError
 from workbook.ui.assets import figure_widget
 from workbook.ui.controls import assumption_slider, source_badge
 
-__all__ = ["CSS", "ModelApp", "chart", "kpi_html", "parse_query", "running_loop",
-           "update_figures"]
+__all__ = [
+    "CSS",
+    "ModelApp",
+    "chart",
+    "kpi_html",
+    "parse_query",
+    "run_soon",
+    "running_loop",
+    "update_figures",
+]
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +106,21 @@ def running_loop() -> asyncio.AbstractEventLoop | None:
         return asyncio.get_running_loop()
     except RuntimeError:
         return None
+
+
+def run_soon(owner: Any, pending: str, callback: Callable[[], Any], *, later: bool) -> None:
+    """Run ``callback`` now, or, when ``later`` (a slider move) and a kernel loop runs, once in
+    its next turn: ``owner.<pending>`` marks it queued, and ``callback`` clears it.
+
+    So the charts of a move reach the browser first and the slower part (the risk panel, a
+    download link, the customer-value refit) follows, queued once however many moves arrive.
+    """
+    loop = running_loop() if later else None
+    if loop is None:
+        callback()
+    elif not getattr(owner, pending):
+        setattr(owner, pending, True)
+        loop.call_soon(callback)
 
 
 def update_figures(figures: Sequence[Chart], sources: Sequence[Any]) -> None:

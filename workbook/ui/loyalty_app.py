@@ -55,7 +55,7 @@ from workbook.plotting.loyalty.ladder import (
     plot_sankey,
     sankey_traces,
 )
-from workbook.ui.app import Chart, ModelApp, chart, kpi_html, running_loop, update_figures
+from workbook.ui.app import Chart, ModelApp, chart, kpi_html, run_soon, update_figures
 from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 from workbook.ui.upload import (
     UPLOAD_LIMIT_BYTES,
@@ -359,12 +359,8 @@ class LoyaltyApp(ModelApp):
         self.params = params
         self._show_result()
         update_figures(self.figures, [self.result] * len(self.figures))
-        loop = running_loop() if deferred and self.defer_download else None
-        if loop is None:
-            self.refresh_download()
-        elif not self._download_pending:
-            self._download_pending = True
-            loop.call_soon(self.refresh_download)
+        run_soon(self, "_download_pending", self.refresh_download,
+                 later=deferred and self.defer_download)
         self._follow_value(deferred=deferred)
 
     def refresh_download(self) -> bool:
@@ -406,12 +402,8 @@ class LoyaltyApp(ModelApp):
         if self.tabs.selected_index != 1 and not self.value_tab.data_changed(self.result,
                                                                               self.data):
             return
-        loop = running_loop() if deferred and self.defer_download else None
-        if loop is None:
-            self.refresh_value()
-        elif not self._value_pending:
-            self._value_pending = True
-            loop.call_soon(self.refresh_value)
+        run_soon(self, "_value_pending", self.refresh_value,
+                 later=deferred and self.defer_download)
 
     def _on_as_of(self, change: dict[str, Any]) -> None:
         if self._muted:

@@ -24,7 +24,7 @@ from workbook.plotting.roi.service_roi import (
     value_drivers_traces,
 )
 from workbook.plotting.uncertainty import plot_risk_panel, risk_panel_traces
-from workbook.ui.app import Chart, ModelApp, chart, running_loop, update_figures
+from workbook.ui.app import Chart, ModelApp, chart, run_soon, update_figures
 from workbook.ui.calibration import CalibrationSwitch
 from workbook.ui.controls import source_text
 from workbook.ui.scenario_panel import ScenarioPanel
@@ -193,12 +193,7 @@ class RoiApp(ModelApp):
         self._show_value_kpis()
         self.acquisition_note.value = self._acquisition_text()
         update_figures(self.figures, [self.result] * len(self.figures))
-        loop = running_loop() if deferred and self.defer_risk else None
-        if loop is None:
-            self.refresh_risk()
-        elif not self._risk_pending:
-            self._risk_pending = True
-            loop.call_soon(self.refresh_risk)
+        run_soon(self, "_risk_pending", self.refresh_risk, later=deferred and self.defer_risk)
 
     def refresh_risk(self) -> bool:
         """Simulate the current inputs and refresh the risk KPI and charts."""

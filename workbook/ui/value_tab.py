@@ -43,7 +43,7 @@ from workbook.plotting.value.lifetime_value import (
     value_at_risk_traces,
 )
 from workbook.plotting.value.winback import campaign_curve_traces, plot_campaign_curve
-from workbook.ui.app import Chart, chart, kpi_html, running_loop, update_figures
+from workbook.ui.app import Chart, chart, kpi_html, run_soon, update_figures
 from workbook.ui.controls import assumption_slider, source_badge
 from workbook.ui.download import DOWNLOAD_LIMIT_BYTES, csv_download_link
 
@@ -398,12 +398,8 @@ class ValueTab:
         self.winback_table.value = winback_table_html(self.campaign)
         if self.figures:
             update_figures(self.figures[3:], [self.campaign])
-        loop = running_loop() if deferred and self.defer_download else None
-        if loop is None:
-            self.refresh_download()
-        elif not self._download_pending:
-            self._download_pending = True
-            loop.call_soon(self.refresh_download)
+        run_soon(self, "_download_pending", self.refresh_download,
+                 later=deferred and self.defer_download)
 
     def refresh_download(self) -> None:
         """Rebuild the win-back list link for the current campaign."""
