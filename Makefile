@@ -62,6 +62,7 @@ benchmark: install browser
 	$(BIN)/python benchmarks/bench_clv.py      # --customers 1000000 for the full-size run
 	$(BIN)/python benchmarks/bench_recovery.py
 	$(BIN)/python benchmarks/bench_loyalty_dashboard.py
+	$(BIN)/python benchmarks/bench_redesign.py
 	@echo "bench_batch.py (24 notebook runs, several minutes) runs on its own: make benchmark-batch"
 
 benchmark-batch: install
