@@ -133,8 +133,11 @@ def test_measured_from_my_data_switch_shows_the_calibrated_numbers(page, dashboa
     page.locator(".wb-assumptions-from button", has_text="Measured from my data").click()
     wait_for_text(page, NPV, measured["npv"], timeout=30_000)
     wait_for_text(page, ".kpi-clv .wb-kpi-value", measured["clv"], timeout=10_000)
-    status = page.locator(".wb-calibration-status").inner_text()
-    assert "data/samples/transactions.csv" in status and "BG/NBD" in status
+    # the cards, the badges and the status line are separate widget messages, sent in that order
+    page.wait_for_function(
+        "() => { const e = document.querySelector('.wb-calibration-status');"
+        " return e !== null && e.textContent.includes('data/samples/transactions.csv')"
+        " && e.textContent.includes('BG/NBD'); }", timeout=10_000)
     badges = page.locator(".wb-measured")
     assert badges.count() >= 1  # retention's badge; customers and spend are folded away
     assert "Measured from data/samples/transactions.csv" in badges.first.get_attribute("title")
