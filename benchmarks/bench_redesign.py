@@ -12,9 +12,10 @@ times the same calls in both trees, each in a fresh process, side by side in one
 - ``simulate_service_roi`` with 10,000 draws (sampling included).
 
 It also checks that both trees give the same NPV and the same P10/P50/P90 to the bit. Medians
-of ``--repeats`` rounds; the ratios are what to read (these machines are noisy).
+over ``--rounds`` fresh processes per tree, alternating which tree goes first; the ratios
+are what to read (these machines are noisy).
 
-Run: ``.venv/bin/python benchmarks/bench_redesign.py [--before REV] [--repeats R]``.
+Run: ``.venv/bin/python benchmarks/bench_redesign.py [--before REV] [--rounds N]``.
 """
 
 from __future__ import annotations
@@ -22,10 +23,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 BEFORE = "1fc040f"
@@ -72,28 +75,44 @@ def probe(tree: Path, repeats: int) -> dict[str, float]:
     return result
 
 
+def _medians(results: list[dict[str, Any]]) -> dict[str, Any]:
+    merged = dict(results[0])
+    for key in ("params_us", "compute_ms", "simulate_ms"):
+        merged[key] = statistics.median(r[key] for r in results)
+    merged["same_everywhere"] = all(
+        r["npv"] == merged["npv"] and r["percentiles"] == merged["percentiles"] for r in results)
+    return merged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default=BEFORE, help="commit before the redesign")
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=5, help="timings within a process")
+    parser.add_argument("--rounds", type=int, default=6, help="fresh processes per tree")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="workbook-before-") as tmp:
         old_tree = Path(tmp) / "tree"
         subprocess.run(["git", "worktree", "add", "--detach", "-q", str(old_tree), args.before],
                        cwd=ROOT, check=True)
         try:
-            before = probe(old_tree, args.repeats)
-            after = probe(ROOT, args.repeats)
+            rounds: dict[str, list[dict[str, Any]]] = {"before": [], "after": []}
+            for i in range(args.rounds):  # alternate which tree goes first: no order bias
+                order = [("before", old_tree), ("after", ROOT)]
+                for name, tree in order if i % 2 == 0 else order[::-1]:
+                    rounds[name].append(probe(tree, args.repeats))
+            before, after = (_medians(rounds["before"]), _medians(rounds["after"]))
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(old_tree)], cwd=ROOT,
                            check=False)
-    print(f"median of {args.repeats} rounds, each in a fresh process per tree")
+    print(f"medians of {args.rounds} fresh processes per tree, alternating which goes first "
+          f"(each the median of {args.repeats} timings)")
     print(f"{'':34}{'before':>12}{'after':>12}{'after/before':>14}")
     for key, label in (("params_us", "ServiceRoiParams() (µs)"),
                        ("compute_ms", "compute_service_roi (ms)"),
                        ("simulate_ms", "simulate_service_roi 10k (ms)")):
         print(f"{label:34}{before[key]:12.3f}{after[key]:12.3f}{after[key] / before[key]:14.2f}")
-    same = before["npv"] == after["npv"] and before["percentiles"] == after["percentiles"]
+    same = (before["npv"] == after["npv"] and before["percentiles"] == after["percentiles"]
+            and before["same_everywhere"] and after["same_everywhere"])
     print(f"same NPV and P10/P50/P90 to the bit: {'yes' if same else 'NO'}")
     if not same:
         sys.exit(1)

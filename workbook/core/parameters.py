@@ -9,6 +9,7 @@ names and the same checks hold everywhere.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 import types
 import typing
@@ -60,20 +61,28 @@ def field_types(params_type: type) -> dict[str, type]:
 
     A declared field's type is its kind's (:attr:`~workbook.core.declare.Limits.python_type`:
     ``int`` for a count, else ``float``); other fields' come from their annotation
-    (``X | None`` gives X).
+    (``X | None`` gives X). Read once per class (a class's fields do not change); the Monte
+    Carlo asks on every run.
     """
-    hints = typing.get_type_hints(params_type)
-    result: dict[str, type] = {}
-    for f in dataclasses.fields(params_type):
+    return dict(_field_types(params_type))
+
+
+@functools.cache
+def _field_types(params_type: type) -> tuple[tuple[str, type], ...]:
+    fields = dataclasses.fields(params_type)
+    undeclared = [f for f in fields if f.metadata.get("limits") is None]
+    hints = typing.get_type_hints(params_type) if undeclared else {}
+    result: list[tuple[str, type]] = []
+    for f in fields:
         limits = f.metadata.get("limits")
         if limits is not None:  # a declared field: its kind says the type
-            result[f.name] = limits.python_type
+            result.append((f.name, limits.python_type))
             continue
         hint = hints[f.name]
         if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
             hint = next(a for a in typing.get_args(hint) if a is not type(None))
-        result[f.name] = hint
-    return result
+        result.append((f.name, hint))
+    return tuple(result)
 
 
 def coerce_text(name: str, text: str, target: type) -> Any:

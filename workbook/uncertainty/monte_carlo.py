@@ -142,6 +142,22 @@ class Simulation:
         return pd.DataFrame.from_dict(rows, orient="index").astype(float)
 
 
+_CORE_NDIMS: dict[str, dict[str, int]] = {}
+
+
+def _core_ndims(model: Model[Any, Any], params: Any) -> dict[str, int]:
+    """The number of axes of each outcome for one set of inputs (a year axis, or none).
+
+    The same for every input of a model, so the core runs on plain numbers once per model
+    and process, not on every simulation.
+    """
+    if model.name not in _CORE_NDIMS:
+        assert model.outcomes is not None
+        core = model.outcomes(params.to_dict())
+        _CORE_NDIMS[model.name] = {name: int(np.ndim(value)) for name, value in core.items()}
+    return _CORE_NDIMS[model.name]
+
+
 def _per_draw(value: Any, core_ndim: int, draws: int) -> NDArray[np.float64]:
     """``value`` with a leading axis of ``draws`` (broadcast where nothing varied)."""
     array = np.asarray(value, dtype=np.float64)
@@ -198,13 +214,13 @@ def simulate(
     if model.joint_limits is not None:
         values = model.joint_limits(values)
     outcome = model.outcomes(values)
-    core = model.outcomes(params.to_dict())
+    core = _core_ndims(model, params)
     return Simulation(
         model=model,
         params=params,
         uncertainty=u,
         base=model.compute(params),
         inputs={name: value for name, value in values.items() if np.ndim(value) == 1},
-        outcomes={name: _per_draw(value, np.ndim(core[name]), u.draws)
+        outcomes={name: _per_draw(value, core[name], u.draws)
                   for name, value in outcome.items()},
     )
