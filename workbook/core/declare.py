@@ -19,6 +19,7 @@ slider ranges (from the registry range, cut to the limits) and hypothesis strate
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Literal, Self
@@ -185,6 +186,14 @@ def declaration(params_type: type, name: str) -> Limits | None:
     raise KeyError(f"{params_type.__name__} has no field {name!r}")
 
 
+@functools.cache
+def _declared_fields(params_type: type) -> tuple[tuple[str, Limits], ...]:
+    """``(name, limits)`` of each declared field, read once per class: a slider move builds a
+    parameter object, and a class's fields never change."""
+    return tuple((f.name, f.metadata["limits"]) for f in dataclasses.fields(params_type)
+                 if f.metadata.get("limits") is not None)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Params:
     """Base of every model's parameters: validated from the declarations on construction.
@@ -194,10 +203,8 @@ class Params:
     """
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            limits = f.metadata.get("limits")
-            if limits is not None:
-                object.__setattr__(self, f.name, limits.check(f.name, getattr(self, f.name)))
+        for name, limits in _declared_fields(type(self)):
+            object.__setattr__(self, name, limits.check(name, getattr(self, name)))
         self.check()
 
     def check(self) -> None:
