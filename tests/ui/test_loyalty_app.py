@@ -200,6 +200,7 @@ def test_uploads_refuse_other_file_types_and_empty_files() -> None:
 def send_in_chunks(upload: CsvUpload, path: Path, chunk_bytes: int, *,
                    drop: int | None = None) -> None:
     """What the browser sends for ``path``: start, chunks (one dropped if asked), end."""
+    upload.chunk_bytes = chunk_bytes  # the page slices by the widget's chunk size
     content = path.read_bytes()
     parts = [content[i:i + chunk_bytes] for i in range(0, len(content), chunk_bytes)]
     upload._on_message(upload, {"kind": "start", "id": "u1", "name": path.name,

@@ -14,6 +14,15 @@ does not depend on the server's (measured: 9 and 18 MiB files shown in 11.5 s ea
 machine at load 10; a 22 MiB file refused with a message in 3 s). Its ``<input type=file>``
 is in the page, so a browser test can fill it (``set_input_files``).
 
+The kernel does not trust the browser: it enforces the same limits again as the messages
+arrive. An announced size over ``limit_bytes``, or a chunk count other than the one the size
+implies, is refused before anything is held; each chunk is refused as it arrives if it is over
+``chunk_bytes`` (:data:`CHUNK_BYTES`), has no bytes, an index out of range or already
+received, or brings the bytes received past the announced size. A refusal drops everything
+held for that upload at once, ignores its later chunks and tells the page why, so an upload
+holds at most ``limit_bytes`` in the kernel while it arrives. The limits are the kernel's: a
+state update from the browser cannot change them.
+
 Bad files raise :class:`UploadError`, whose text is :class:`workbook.data.DataError`'s
 (naming the file, the column and the first offending lines) with the user's own file name
 instead of the temporary copy's path.
@@ -25,7 +34,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +59,12 @@ WEBSOCKET_MESSAGE_LIMIT_BYTES = 10 * 1024 * 1024
 """tornado's default ``websocket_max_message_size``, which Voilà keeps."""
 
 UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024
-"""Largest file the page accepts (20 MiB): checked in the browser before sending."""
+"""Largest file the page accepts (20 MiB): checked in the browser before sending, and in the
+kernel as the bytes arrive."""
 
 CHUNK_BYTES = 1024 * 1024
-"""The browser sends a file in pieces of this size, far below the websocket limit."""
+"""The browser sends a file in pieces of this size, far below the websocket limit; the kernel
+refuses a larger piece."""
 
 UPLOAD_SUFFIXES = (".csv", ".txt")
 """File types the upload accepts (CSV text)."""
@@ -202,28 +213,93 @@ _UPLOAD_CSS = """
 """
 
 
+_NAME_CHARS = 255
+"""Longest file name kept from the browser (most file systems' limit)."""
+
+_KERNEL_ONLY_TRAITS = ("limit_bytes", "chunk_bytes")
+"""Synced for the browser to read, never taken back from it."""
+
+
+def _chunk_count(size_bytes: int, chunk_bytes: int) -> int:
+    """How many chunks the browser sends for ``size_bytes``: ``max(1, ceil(size / chunk))``.
+
+    An empty file is still one (empty) chunk, as ``file.slice(0, chunk)`` is.
+
+    Examples
+    --------
+    >>> [_chunk_count(size, 64) for size in (0, 1, 64, 65, 128, 129)]
+    [1, 1, 1, 2, 2, 3]
+    """
+    return max(1, -(-size_bytes // chunk_bytes))
+
+
+def _is_count(value: object) -> bool:
+    """A whole number from JSON (``True`` is not one, though Python says it is an int)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _shown(value: object) -> str:
+    """A value the browser sent, short enough to quote in a message."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _file_name(value: object) -> str:
+    return value[:_NAME_CHARS] if isinstance(value, str) and value else "the file"
+
+
+@dataclass(slots=True)
+class _PendingUpload:
+    """An upload whose start the kernel accepted: what was announced and what arrived."""
+
+    id: str
+    name: str
+    size: int
+    chunks: int
+    parts: dict[int, bytes] = field(default_factory=dict)
+    received_bytes: int = 0
+
+
 class CsvUpload(anywidget.AnyWidget):
     """A button that uploads one CSV file in chunks, refusing files over ``limit_bytes``.
 
     Handlers registered with :meth:`on_file` get each complete file as an
-    :class:`UploadedFile`; those registered with :meth:`on_refused` get ``(name, size_bytes)``
-    of a file the browser refused for its size, or whose reading failed (``size_bytes`` -1).
-    :attr:`file` is the last complete file.
+    :class:`UploadedFile`; :attr:`file` is the last complete file. A refused upload calls the
+    handlers registered with :meth:`on_refused` with ``(name, size_bytes)`` and those
+    registered with :meth:`on_error` with the reason as the page should say it (also kept in
+    :attr:`refusal`).
+
+    The browser checks the size before sending; the kernel checks every message again
+    (see the module docstring), so a hostile or broken page cannot make the kernel hold more
+    than ``limit_bytes`` for an upload, and a file is taken only when every announced chunk and
+    exactly the announced number of bytes arrived.
+
+    Notes
+    -----
+    The browser sends ``{kind: "start", id, name, size, chunks}``, then
+    ``{kind: "chunk", id, index}`` with one buffer for each ``index`` in ``0 .. chunks - 1``,
+    then ``{kind: "end", id}``. The kernel accepts a start when ``0 <= size <= limit_bytes``
+    and ``chunks == max(1, ceil(size / chunk_bytes))``, hence at most
+    ``ceil(limit_bytes / chunk_bytes)``. A chunk is accepted when its buffer holds at most
+    ``chunk_bytes``, its index is in range and new, and the bytes received stay within ``size``;
+    the end when every chunk arrived and they hold exactly ``size`` bytes.
     """
 
     _esm = traitlets.Unicode(_UPLOAD_ESM).tag(sync=True)
     _css = traitlets.Unicode(_UPLOAD_CSS).tag(sync=True)
     description = traitlets.Unicode("Upload CSV").tag(sync=True)
     accept = traitlets.Unicode(",".join(UPLOAD_SUFFIXES)).tag(sync=True)
-    limit_bytes = traitlets.Int(UPLOAD_LIMIT_BYTES).tag(sync=True)
-    chunk_bytes = traitlets.Int(CHUNK_BYTES).tag(sync=True)
+    limit_bytes = traitlets.Int(UPLOAD_LIMIT_BYTES, min=0).tag(sync=True)
+    chunk_bytes = traitlets.Int(CHUNK_BYTES, min=1).tag(sync=True)
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.file: UploadedFile | None = None
+        self.refusal: str | None = None
         self._file_handlers: list[Callable[[UploadedFile], None]] = []
         self._refused_handlers: list[Callable[[str, int], None]] = []
-        self._pending: dict[str, Any] = {}
+        self._error_handlers: list[Callable[[str], None]] = []
+        self._pending: _PendingUpload | None = None
         self.on_msg(self._on_message)
 
     def on_file(self, handler: Callable[[UploadedFile], None]) -> None:
@@ -231,39 +307,158 @@ class CsvUpload(anywidget.AnyWidget):
         self._file_handlers.append(handler)
 
     def on_refused(self, handler: Callable[[str, int], None]) -> None:
-        """Call ``handler(name, size_bytes)`` for each file refused in the browser."""
+        """Call ``handler(name, size_bytes)`` for each refused upload.
+
+        ``size_bytes`` is the file's size when it is over the limit (refused in the browser,
+        or announced over it to the kernel), and -1 when the file could not be read or the
+        kernel refused what the browser sent; :meth:`on_error` gets the reason in words.
+        """
         self._refused_handlers.append(handler)
 
+    def on_error(self, handler: Callable[[str], None]) -> None:
+        """Call ``handler(text)`` for each refused upload, ``text`` naming the file and why.
+
+        For example ``"big.csv: the browser sent more than the 3 chunks it announced; upload
+        the file again"``; a file over the limit gets :func:`too_large_text`.
+        """
+        self._error_handlers.append(handler)
+
     def clear(self) -> None:
-        """Forget the last file."""
+        """Forget the last file, the last refusal and any unfinished upload."""
         self.file = None
-        self._pending = {}
+        self.refusal = None
+        self._pending = None
 
     def receive(self, upload: UploadedFile) -> None:
         """Take ``upload`` as if it had arrived from the browser (tests, notebooks)."""
         self.file = upload
+        self.refusal = None
         for handler in self._file_handlers:
             handler(upload)
 
+    def set_state(self, sync_data: dict[str, Any]) -> None:
+        """Take a state update from the browser, except the limits, which are the kernel's.
+
+        The browser is sent the kernel's limits back, so both sides keep showing the same.
+        """
+        kept = {name: value for name, value in sync_data.items()
+                if name not in _KERNEL_ONLY_TRAITS}
+        super().set_state(kept)
+        if len(kept) < len(sync_data):
+            self.send_state([name for name in _KERNEL_ONLY_TRAITS if name in sync_data])
+
+    def _refuse(self, name: str, size_bytes: int, text: str) -> None:
+        """Drop the unfinished upload (its bytes go back at once) and say why to the handlers."""
+        self._pending = None
+        self.refusal = text
+        for handler in self._refused_handlers:
+            handler(name, size_bytes)
+        for handler in self._error_handlers:
+            handler(text)
+
     def _on_message(self, _widget: Any, content: Mapping[str, Any],
                     buffers: Sequence[memoryview]) -> None:
+        if not isinstance(content, Mapping):
+            return
         kind = content.get("kind")
-        if kind == "refused" or kind == "failed":
-            for handler in self._refused_handlers:
-                handler(str(content.get("name", "the file")),
-                        int(content.get("size", -1)) if kind == "refused" else -1)
-        elif kind == "start":
-            self._pending = {"id": content["id"], "name": str(content["name"]),
-                             "size": int(content["size"]), "chunks": [b""] * int(
-                                 content["chunks"]), "received": 0}
-        elif kind == "chunk" and self._pending.get("id") == content.get("id"):
-            self._pending["chunks"][int(content["index"])] = bytes(buffers[0])
-            self._pending["received"] += 1
-        elif kind == "end" and self._pending.get("id") == content.get("id"):
-            pending, self._pending = self._pending, {}
-            data = b"".join(pending["chunks"])
-            if pending["received"] != len(pending["chunks"]) or len(data) != pending["size"]:
-                for handler in self._refused_handlers:
-                    handler(pending["name"], -1)
-                return
-            self.receive(UploadedFile(pending["name"], data))
+        if kind == "start":
+            self._on_start(content)
+        elif kind == "chunk":
+            self._on_chunk(content, buffers)
+        elif kind == "end":
+            self._on_end(content)
+        elif kind == "refused":
+            name, size = _file_name(content.get("name")), content.get("size")
+            if _is_count(size) and size >= 0:
+                self._refuse(name, size, too_large_text(name, size, self.limit_bytes))
+            else:
+                self._refuse(name, -1, f"{name}: the browser refused the file; upload it again")
+        elif kind == "failed":  # the browser could not read the file while sending it
+            name, error = _file_name(content.get("name")), content.get("error")
+            why = f" ({error[:200]})" if isinstance(error, str) and error else ""
+            self._refuse(name, -1, f"{name}: the browser could not read or send the file"
+                                   f"{why}; upload it again")
+
+    def _on_start(self, content: Mapping[str, Any]) -> None:
+        name, upload_id = _file_name(content.get("name")), content.get("id")
+        size, chunks = content.get("size"), content.get("chunks")
+        again = "; upload the file again"
+        if not isinstance(upload_id, str) or not upload_id:
+            self._refuse(name, -1, f"{name}: the browser sent no upload id{again}")
+            return
+        if not _is_count(size) or size < 0:
+            self._refuse(name, -1, f"{name}: the browser announced a size of {_shown(size)}, "
+                                   f"not a number of bytes{again}")
+            return
+        if size > self.limit_bytes:
+            self._refuse(name, size, too_large_text(name, size, self.limit_bytes))
+            return
+        # size <= limit_bytes, so an accepted count is at most ceil(limit / chunk); nothing is
+        # allocated per announced chunk anyway: the parts fill a dict as their bytes arrive
+        expected = _chunk_count(size, self.chunk_bytes)
+        if not _is_count(chunks) or chunks != expected:
+            self._refuse(name, -1, f"{name}: the browser announced {_shown(chunks)} chunks "
+                                   f"for {size:,} bytes, expected {expected} of at most "
+                                   f"{self.chunk_bytes:,} bytes{again}")
+            return
+        # replaces (and so frees) an unfinished upload, as a refused start drops it
+        self._pending = _PendingUpload(upload_id, name, size, chunks)
+
+    def _on_chunk(self, content: Mapping[str, Any], buffers: Sequence[memoryview]) -> None:
+        pending = self._pending
+        if pending is None or content.get("id") != pending.id:
+            return  # no start, or the rest of a refused or replaced upload: ignored
+        name, index, again = pending.name, content.get("index"), "; upload the file again"
+        if not _is_count(index) or index < 0:
+            self._refuse(name, -1, f"{name}: the browser sent a chunk numbered {_shown(index)}, "
+                                   f"expected 0 to {pending.chunks - 1}{again}")
+            return
+        if index >= pending.chunks:
+            self._refuse(name, -1, f"{name}: the browser sent more than the {pending.chunks} "
+                                   f"chunks it announced{again}")
+            return
+        if index in pending.parts:
+            self._refuse(name, -1, f"{name}: the browser sent chunk {index} twice{again}")
+            return
+        try:
+            view = memoryview(buffers[0]) if len(buffers) == 1 else None
+        except TypeError:
+            view = None
+        if view is None:
+            self._refuse(name, -1, f"{name}: chunk {index} arrived with {len(buffers)} "
+                                   f"buffers, expected one holding its bytes{again}")
+            return
+        if view.nbytes > self.chunk_bytes:
+            self._refuse(name, -1, f"{name}: chunk {index} holds {view.nbytes:,} bytes, over "
+                                   f"the chunk size of {self.chunk_bytes:,} bytes{again}")
+            return
+        received = pending.received_bytes + view.nbytes
+        if received > pending.size:
+            self._refuse(name, -1, f"{name}: the browser sent more than the {pending.size:,} "
+                                   f"bytes it announced{again}")
+            return
+        if received > self.limit_bytes:  # only if the limit was lowered during the upload
+            self._refuse(name, -1, too_large_text(name, received, self.limit_bytes))
+            return
+        pending.parts[index] = view.tobytes()
+        pending.received_bytes = received
+
+    def _on_end(self, content: Mapping[str, Any]) -> None:
+        pending = self._pending
+        if pending is None or content.get("id") != pending.id:
+            return
+        self._pending = None
+        name = pending.name
+        if len(pending.parts) != pending.chunks:
+            self._refuse(name, -1, f"{name}: the browser could not send the whole file "
+                                   f"({len(pending.parts)} of the {pending.chunks} chunks "
+                                   "arrived); upload it again")
+            return
+        if pending.received_bytes != pending.size:
+            self._refuse(name, -1, f"{name}: the browser could not send the whole file "
+                                   f"({pending.received_bytes:,} of the {pending.size:,} "
+                                   "bytes announced arrived); upload it again")
+            return
+        data = b"".join(pending.parts[index] for index in range(pending.chunks))
+        pending.parts.clear()  # the pieces go back before the file is loaded
+        self.receive(UploadedFile(name, data))
