@@ -1,6 +1,6 @@
 # Service Strategy Workbook: the two commands a user needs are `make dashboard` and `make test`.
 # Both set everything up on a fresh machine: a virtualenv in .venv/ with the package installed
-# editable, and (for tests) Debian's chromium for the browser tests.
+# editable, and (for tests) Debian's chromium for the browser tests and nginx for the proxy test.
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -37,6 +37,7 @@ lab: install
 
 browser:
 	@scripts/ensure-chromium
+	@scripts/ensure-nginx
 
 lint: install
 	$(BIN)/ruff check .

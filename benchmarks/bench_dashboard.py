@@ -38,7 +38,6 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from workbook.cli import voila_command
 from workbook.core.paths import DASHBOARDS
 from workbook.ui.assets import ENV_FLAG, install_widget_assets
 
@@ -105,6 +104,22 @@ def variant_folder(trim: bool) -> Path:
         text = text.replace(TRIM, "None")
     (folder / PAGE).write_text(text)
     return folder
+
+
+def voila_command(folder: Path, port: int, pool: int) -> list[str]:
+    """Plain Voilà with the pool and settings the dashboards had before `workbook.serve`
+    (the baseline here; `workbook dashboard` itself is measured by bench_serving.py)."""
+    from workbook.ui.assets import FILE_ALLOWLIST
+
+    command = [
+        sys.executable, "-m", "voila", str(folder), f"--port={port}", "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0", "--no-browser", "--show_tracebacks=False", "--theme=light",
+        *(f"--VoilaConfiguration.file_allowlist={pattern}" for pattern in FILE_ALLOWLIST),
+        "--KernelManager.transport=ipc",
+    ]
+    if pool > 0:
+        command += ["--preheat_kernel=True", f"--pool_size={pool}"]
+    return command
 
 
 def start(folder: Path, port: int, pool: int, shared_bundle: bool) -> subprocess.Popen[bytes]:

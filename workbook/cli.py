@@ -14,9 +14,13 @@ import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from workbook.core.paths import DASHBOARDS, SAMPLES
+from workbook.serve.options import TOKEN_ENV, VIEWER_BUDGET_MB
+
+if TYPE_CHECKING:
+    from workbook.serve.options import ServeOptions
 
 __all__ = ["main"]
 
@@ -34,12 +38,38 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    dash = sub.add_parser("dashboard", help="serve the dashboards with Voilà on 127.0.0.1")
+    dash = sub.add_parser(
+        "dashboard", help="serve the dashboards with Voilà (on 127.0.0.1 unless --host)",
+        description="Serve the dashboards. On loopback (the default) only this machine's "
+        "browsers reach them; with --host beyond loopback (or --allow-host behind a proxy) "
+        f"every visitor needs the token: {TOKEN_ENV} or one generated and printed at start. "
+        "See docs/serving.md.",
+    )
+    dash.add_argument("--host", default="127.0.0.1", metavar="ADDR",
+                      help="address to listen on (default 127.0.0.1; 0.0.0.0 = every "
+                      "interface, token required)")
     dash.add_argument("--port", type=int, default=8866, help="port (default 8866)")
     dash.add_argument("--dir", type=Path, default=DASHBOARDS,
                       help="folder of dashboard notebooks (default: the repository's)")
-    dash.add_argument("--pool-size", type=int, default=2,
-                      help="preheated kernels kept ready per dashboard (default 2; 0 = none)")
+    dash.add_argument("--pool-size", type=int, default=None, metavar="N",
+                      help="preheated kernels kept ready for every dashboard (default: one "
+                      "per core for service-roi, one for the others; 0 = none)")
+    dash.add_argument("--pool", action="append", default=[], metavar="DASHBOARD=N",
+                      help="preheated kernels for one dashboard, e.g. service-roi=3 "
+                      "(repeatable; wins over --pool-size)")
+    dash.add_argument("--max-viewers", type=int, default=None, metavar="N",
+                      help="pages served at once; the next viewers see a busy page that "
+                      "retries by itself (default: what the available memory holds at "
+                      f"{VIEWER_BUDGET_MB} MB each)")
+    dash.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                      help="also answer to this host name on loopback: the public name a "
+                      "reverse proxy forwards (repeatable; requires the token)")
+    dash.add_argument("--reclaim-seconds", type=float, default=30.0, metavar="S",
+                      help="shut a viewer's kernel down this long after its page closed "
+                      "(default 30)")
+    dash.add_argument("--idle-cull-seconds", type=float, default=120.0, metavar="S",
+                      help="shut down viewer kernels idle this long with no page connected "
+                      "(default 120; preheated kernels are kept)")
     dash.add_argument("--transactions", type=Path, default=None, metavar="PATH",
                       help="your transactions (CSV or Parquet) for the ROI dashboard's "
                       "\"measured from my data\" switch (default: the sample business)")
@@ -105,55 +135,62 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _port_free(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+def _port_free(host: str, port: int) -> bool:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
         try:
-            probe.bind(("127.0.0.1", port))
+            probe.bind((host, port))
         except OSError:
             return False
     return True
 
 
-def voila_command(directory: Path, port: int, pool_size: int) -> list[str]:
-    """The Voilà command line ``workbook dashboard`` runs.
+def serve_options(args: argparse.Namespace,
+                  environ: dict[str, str] | None = None) -> tuple[ServeOptions, bool]:
+    """The :class:`workbook.serve.ServeOptions` of ``workbook dashboard``'s arguments.
 
-    Preheated kernels (``pool_size`` per dashboard) run each dashboard up to the point where it
-    waits for the viewer's query string, so a page opens in about a second and a URL scenario
-    still applies (field notes). Tracebacks stay hidden from viewers. The ``_assets`` folder's
-    scripts are served for :mod:`workbook.ui.assets`.
+    Returns the options and whether the token was generated here (to print it once).
     """
-    from workbook.ui.assets import FILE_ALLOWLIST
+    from workbook.serve.options import (
+        ServeError,
+        ServeOptions,
+        choose_token,
+        default_max_viewers,
+        default_pool_sizes,
+        is_loopback,
+        parse_pool,
+    )
 
-    command = [
-        sys.executable, "-m", "voila", str(directory),
-        f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--no-browser",
-        "--show_tracebacks=False", "--theme=light",
-        *(f"--VoilaConfiguration.file_allowlist={pattern}" for pattern in FILE_ALLOWLIST),
-        # Unix sockets beside Voila's connection files instead of TCP ports: no port races
-        # between kernels and no "running over TCP without encryption" warning.
-        "--KernelManager.transport=ipc",
-        # A viewer who vanishes without closing the tab leaves a kernel (~150 MB): shut it
-        # down after 30 idle minutes. Voila never culls its preheated pool.
-        "--MappingKernelManager.cull_idle_timeout=1800",
-        "--MappingKernelManager.cull_interval=300",
-    ]
-    if pool_size > 0:
-        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
-    return command
+    directory = args.dir.resolve()
+    names = sorted(path.name for path in directory.glob("*.ipynb"))
+    if not names:
+        raise _Usage(f"{directory}: no dashboard notebooks (*.ipynb) there")
+    if args.pool_size is not None and args.pool_size < 0:
+        raise _Usage(f"--pool-size: expected 0 or more; got {args.pool_size}")
+    pools = (default_pool_sizes(names) if args.pool_size is None
+             else dict.fromkeys(names, args.pool_size))
+    try:
+        pools.update(parse_pool(text, names) for text in args.pool)
+        required = not is_loopback(args.host) or bool(args.allow_host)
+        token, generated = choose_token(required, environ)
+        options = ServeOptions(
+            directory=directory, host=args.host, port=args.port, pool_sizes=pools,
+            max_viewers=(default_max_viewers() if args.max_viewers is None
+                         else args.max_viewers),
+            token=token, allowed_hosts=tuple(args.allow_host),
+            reclaim_seconds=args.reclaim_seconds, idle_cull_seconds=args.idle_cull_seconds,
+        )
+    except ServeError as error:
+        raise _Usage(str(error)) from None
+    return options, generated
 
 
 def _dashboard(args: argparse.Namespace) -> int:
-    directory = args.dir.resolve()
-    notebooks = sorted(directory.glob("*.ipynb"))
-    if not notebooks:
-        raise _Usage(f"{directory}: no dashboard notebooks (*.ipynb) there")
-    if not 1 <= args.port <= 65535:
-        raise _Usage(f"--port: expected a port from 1 to 65535; got {args.port}")
-    if not _port_free(args.port):
-        raise _Usage(f"--port: 127.0.0.1:{args.port} is in use; choose another with --port")
-    if args.pool_size < 0:
-        raise _Usage(f"--pool-size: expected 0 or more; got {args.pool_size}")
+    options, generated = serve_options(args)
+    if not _port_free(options.host, options.port):
+        raise _Usage(f"--port: {options.host}:{options.port} is in use (or the address is "
+                     "not this machine's); choose another with --port or --host")
     if args.transactions is not None:
         from workbook.data.load import DataError, check_file
         from workbook.ui.calibration import DATA_ENV
@@ -163,15 +200,27 @@ def _dashboard(args: argparse.Namespace) -> int:
         except DataError as error:
             raise _Usage(f"--transactions: {error}") from None
         os.environ[DATA_ENV] = str(args.transactions.resolve())  # inherited by every kernel
-    print("Serving the dashboards (Ctrl-C to stop):", flush=True)
-    for notebook in notebooks:
-        print(f"  http://127.0.0.1:{args.port}/voila/render/{notebook.name}", flush=True)
+    os.environ.pop(TOKEN_ENV, None)  # the server holds it; the kernels need not
+    reach = "this machine only" if not options.token_required else "the network, with the token"
+    print(f"Serving the dashboards to {reach} (Ctrl-C to stop):", flush=True)
+    for url in options.urls(with_token=generated):
+        print(f"  {url}", flush=True)
+    if generated:
+        print(f"The token in these links was generated for this run and is shown only here; "
+              f"set {TOKEN_ENV} to keep one across restarts.", flush=True)
+    elif options.token:
+        print(f"Visitors sign in with the token from {TOKEN_ENV} (or open a link ending in "
+              "?token=...).", flush=True)
+    pools = ", ".join(f"{name.removesuffix('.ipynb')} {size}"
+                      for name, size in sorted(options.pool_sizes.items()))
+    print(f"Preheated kernels: {pools}. At most {options.max_viewers} viewers at once.",
+          flush=True)
+    from workbook.serve.server import serve
     from workbook.ui.assets import ENV_FLAG, install_widget_assets
 
-    os.environ[ENV_FLAG] = install_widget_assets(directory)  # inherited by every kernel
-    command = voila_command(directory, args.port, args.pool_size)
-    os.execv(command[0], command)
-    return EXIT_OK  # not reached
+    os.environ[ENV_FLAG] = install_widget_assets(options.directory)  # inherited by every kernel
+    serve(options)
+    return EXIT_OK
 
 
 def _read_parameters_file(path: Path) -> dict[str, Any]:
