@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
-from workbook.serve.gate import ViewerGate, busy_page
+from workbook.serve.gate import ViewerGate
 
 
 class Clock:
@@ -96,16 +94,3 @@ def test_room_for_everyone_admits_a_newcomer_beside_the_line() -> None:
 def test_a_bad_cap_is_refused() -> None:
     with pytest.raises(ValueError, match="max_viewers: expected 1 or more; got 0"):
         ViewerGate(0)
-
-
-def test_busy_page_says_why_where_and_retries_by_itself() -> None:
-    page = busy_page(3, 10, 5, "service roi <b>")
-    text = re.sub(r"<[^>]+>", "", page)
-    assert "The dashboard is busy" in text
-    assert "10 managers are using the dashboards" in text
-    assert "You are number 3 in line" in text
-    assert "service roi &lt;b&gt;" in page  # the title is escaped
-    assert '<meta http-equiv="refresh" content="6">' in page
-    assert "location.reload()" in page
-    assert "next in line" in busy_page(1, 10, 5, "x")
-    assert "Traceback" not in page

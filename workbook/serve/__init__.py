@@ -2,7 +2,8 @@
 
 ``workbook dashboard`` builds :class:`ServeOptions` from its arguments and calls
 :func:`serve`. The pieces: :mod:`~workbook.serve.options` (the rules for tokens, pools and the
-cap), :mod:`~workbook.serve.gate` (the cap with its queue and busy page),
+cap), :mod:`~workbook.serve.gate` (the cap with its queue), :mod:`~workbook.serve.pages` (the busy,
+sign-in and wrong-host pages),
 :mod:`~workbook.serve.kernels` (viewer kernels counted and reclaimed) and
 :mod:`~workbook.serve.server` (Voilà with these wired in). Importing this package does not
 import Voilà; :func:`serve` does.
@@ -10,7 +11,7 @@ import Voilà; :func:`serve` does.
 
 from __future__ import annotations
 
-from workbook.serve.gate import Admission, ViewerGate, busy_page
+from workbook.serve.gate import Admission, ViewerGate
 from workbook.serve.options import (
     TOKEN_ENV,
     ServeError,
@@ -19,6 +20,7 @@ from workbook.serve.options import (
     default_pool_sizes,
     is_loopback,
 )
+from workbook.serve.pages import busy_page
 
 
 def serve(options: ServeOptions) -> None:

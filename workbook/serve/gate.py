@@ -1,9 +1,10 @@
 """The viewer cap with a queue: who gets a dashboard now, who waits, in arrival order.
 
 A *viewer* is a page holding a kernel. At most ``max_viewers`` are served at once. The next
-manager gets the busy page (:func:`busy_page`), a ticket (a cookie) and a place in line; the
-page asks again every few seconds by itself. When a place frees (a tab closed, its kernel
-reclaimed), the first ticket in line gets it; a newcomer without a ticket never jumps the line.
+manager gets the busy page (:func:`workbook.serve.pages.busy_page`), a ticket (a cookie) and
+a place in line; the page asks again every few seconds by itself. When a place frees (a tab
+closed, its kernel reclaimed), the first ticket in line gets it; a newcomer without a ticket
+never jumps the line.
 A ticket that stops asking (its tab was closed) leaves the line after three missed retries.
 
 The gate is plain Python (no tornado): the server calls :meth:`ViewerGate.admit` before it
@@ -14,14 +15,13 @@ renders a page, holds the returned :class:`Reservation` until the page's kernel 
 
 from __future__ import annotations
 
-import html
 import secrets
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Admission", "Reservation", "ViewerGate", "busy_page"]
+__all__ = ["Admission", "Reservation", "ViewerGate"]
 
 
 class Reservation:
@@ -138,54 +138,3 @@ class ViewerGate:
         reservation = Reservation(self)
         self._reserved.add(reservation)
         return Admission(reservation)
-
-
-def busy_page(position: int, max_viewers: int, retry_seconds: float, title: str) -> str:
-    """The plain page a viewer beyond the cap sees: it says why and asks again by itself.
-
-    No script is needed for the retry (a ``<meta http-equiv="refresh">``); with scripts on,
-    the page also counts down, and adds up to a second of jitter so a queue of tabs does not
-    ask in lockstep.
-    """
-    seconds = max(1, round(retry_seconds))
-    place = "next in line" if position == 1 else f"number {position} in line"
-    title = html.escape(title)
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="refresh" content="{seconds + 1}">
-<title>Busy: {title}</title>
-<style>
-body {{ font-family: system-ui, sans-serif; color: #1f2a33; background: #f6f7f9;
-       display: flex; min-height: 90vh; align-items: center; justify-content: center; }}
-main {{ max-width: 34rem; background: #fff; border: 1px solid #d8dde3; border-radius: 8px;
-       padding: 2rem 2.5rem; }}
-h1 {{ font-size: 1.3rem; margin: 0 0 .8rem; }}
-p {{ line-height: 1.5; margin: .5rem 0; }}
-.wb-busy-small {{ color: #5b6770; font-size: .9rem; }}
-</style></head>
-<body><main class="wb-busy">
-<h1>The dashboard is busy</h1>
-<p>{max_viewers} managers are using the dashboards, the most this server takes at once.
-You are <strong class="wb-busy-position">{place}</strong>.</p>
-<p>This page tries again by itself <span class="wb-busy-retry">in {seconds} seconds</span>
-and opens <em>{title}</em> as soon as a place is free. Keep it open.</p>
-<p class="wb-busy-small">Nothing is lost by waiting. If this happens often, ask whoever runs
-the server to raise <code>--max-viewers</code> (see docs/serving.md).</p>
-</main>
-<script>
-(() => {{
-  let left = {seconds};
-  const label = document.querySelector(".wb-busy-retry");
-  const tick = () => {{
-    left -= 1;
-    if (left <= 0) {{ label.textContent = "now"; return; }}
-    label.textContent = "in " + left + (left === 1 ? " second" : " seconds");
-    setTimeout(tick, 1000);
-  }};
-  setTimeout(tick, 1000);
-  setTimeout(() => location.reload(), {seconds} * 1000 + Math.random() * 1000);
-}})();
-</script>
-</body></html>
-"""

@@ -18,7 +18,6 @@ using the mechanism Voilà or Jupyter Server already has:
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Any
 
@@ -29,9 +28,10 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.voila_identity_provider import VoilaLoginHandler
 
-from workbook.serve.gate import ViewerGate, busy_page
+from workbook.serve.gate import ViewerGate
 from workbook.serve.kernels import CURRENT_RESERVATION, viewer_kernel_manager
 from workbook.serve.options import ServeOptions
+from workbook.serve.pages import busy_page, foreign_host_text, sign_in_page
 
 __all__ = ["CappedVoilaHandler", "ForeignHostHandler", "SignInHandler", "WorkbookVoila",
            "serve", "voila_config"]
@@ -84,60 +84,19 @@ class ForeignHostHandler(tornado.web.RequestHandler):
     def prepare(self) -> None:
         self.set_status(403)
         self.set_header("Content-Type", "text/plain; charset=utf-8")
-        self.finish(
-            f"403: this dashboard server answers only to localhost (Host {self.request.host!r} "
-            "refused, so a page on another site cannot reach it by renaming itself). Open "
-            f"http://localhost:{self.port}/ on this machine, or start the server with "
-            "--allow-host NAME for the name a reverse proxy forwards.\n")
+        self.finish(foreign_host_text(self.request.host, self.port))
 
 
 class SignInHandler(VoilaLoginHandler):
     """Jupyter Server's login form, worded for managers (the token is the password)."""
 
     def _render(self, message: dict[str, str] | None = None) -> None:
-        error = ""
-        if message and message.get("error"):
-            error = ('<p class="wb-sign-in-error" role="alert">That token is not right. '
-                     "Copy it again from the link you were sent (the part after "
-                     "<code>?token=</code>).</p>")
-        next_url = html.escape(self.get_argument("next", default=self.base_url), quote=True)
-        action = html.escape(url_path_join(self.base_url, "login"), quote=True)
+        error = bool(message and message.get("error"))
+        next_url = self.get_argument("next", default=self.base_url)
+        action = url_path_join(self.base_url, "login")
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        self.write(SIGN_IN_PAGE.format(error=error, next=next_url, action=action,
-                                       xsrf=self.xsrf_form_html()))
-
-
-SIGN_IN_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in: Service Strategy Workbook</title>
-<style>
-body {{ font-family: system-ui, sans-serif; color: #1f2a33; background: #f6f7f9;
-       display: flex; min-height: 90vh; align-items: center; justify-content: center; }}
-main {{ max-width: 30rem; background: #fff; border: 1px solid #d8dde3; border-radius: 8px;
-       padding: 2rem 2.5rem; }}
-h1 {{ font-size: 1.3rem; margin: 0 0 .8rem; }}
-p {{ line-height: 1.5; }}
-label {{ display: block; font-weight: 600; margin: 1rem 0 .3rem; }}
-input[type=password] {{ width: 100%; padding: .5rem; font-size: 1rem; box-sizing: border-box; }}
-button {{ margin-top: 1rem; padding: .5rem 1.2rem; font-size: 1rem; }}
-.wb-sign-in-error {{ color: #a61b1b; }}
-</style></head>
-<body><main class="wb-sign-in">
-<h1>Sign in to the dashboards</h1>
-<p>These dashboards are shared with your team. Paste the access token from whoever runs the
-server: it is the part after <code>?token=</code> in the link they sent. Your browser then
-remembers it.</p>
-{error}
-<form method="post" action="{action}">
-{xsrf}
-<input type="hidden" name="next" value="{next}">
-<label for="password">Access token</label>
-<input type="password" id="password" name="password" autocomplete="current-password" autofocus>
-<button type="submit">Sign in</button>
-</form>
-</main></body></html>
-"""
+        self.write(sign_in_page(error=error, next_url=next_url, action=action,
+                                xsrf_field=self.xsrf_form_html()))
 
 
 class WorkbookVoila(Voila):
