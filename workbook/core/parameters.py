@@ -14,12 +14,13 @@ import math
 import types
 import typing
 from collections.abc import Mapping
-from typing import Any, TypeVar
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from workbook.core.registry import Assumption, get_assumption
 from workbook.core.validation import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "assumed",
@@ -167,6 +168,8 @@ def assumptions_used(params: Any, sources: Mapping[str, str] | None = None) -> p
     default), indexed by parameter name. ``sources`` replaces the source of the named
     parameters, e.g. for values measured from data (:mod:`workbook.models.roi.calibrate`).
     """
+    import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
     sources = sources or {}
     rows = []
     for f in dataclasses.fields(params):

@@ -27,9 +27,10 @@ import pandas as pd
 
 from workbook.core.registry import default
 from workbook.core.validation import ParameterError, require_integer
+from workbook.data.checks import Checks, fetch_frame, run_checks
 from workbook.data.load import CSV_SUFFIXES, Source, connect, load_table, parse_as_of
 from workbook.data.samples import sample_path
-from workbook.data.validate import Checks, DataError, fetch_frame, run_checks
+from workbook.data.validate import DataError
 
 __all__ = ["ComplaintStatistics", "measure_complaints"]
 

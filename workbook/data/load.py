@@ -36,6 +36,7 @@ import ibis.expr.types as ir
 import pandas as pd
 import pyarrow as pa
 
+from workbook.data.checks import fetch_frame, fetch_value, run_checks, typed_columns
 from workbook.data.schema import (
     TableSchema,
     get_schema,
@@ -43,15 +44,7 @@ from workbook.data.schema import (
     parse_column_map,
     suggest_column,
 )
-from workbook.data.validate import (
-    DataError,
-    Problem,
-    describe_rows,
-    fetch_frame,
-    fetch_value,
-    run_checks,
-    typed_columns,
-)
+from workbook.data.validate import DataError, Problem, describe_rows
 
 __all__ = [
     "CustomerData",

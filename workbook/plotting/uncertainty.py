@@ -205,15 +205,15 @@ def plot_npv_histogram(simulation: RoiSimulation) -> go.Figure:
 
 
 def tornado_traces(tornado: Tornado) -> Traces:
-    """Data of :func:`plot_tornado`."""
-    table = tornado.table
-    labels = table["label"].tolist()
+    """Data of :func:`plot_tornado` (read from the columns: no table is built)."""
+    columns = tornado.columns
+    labels = list(columns["label"])
     base = tornado.base_npv
     sides = []
     for side in ("low", "high"):
-        npv = table[f"npv_{side}"].to_numpy()
-        inputs = [_format_input(v, u, k) for v, u, k
-                  in zip(table[side], table["unit"], table["kind"], strict=True)]
+        npv = np.asarray(columns[f"npv_{side}"], dtype=np.float64)
+        inputs = [_format_input(float(v), u, k) for v, u, k
+                  in zip(columns[side], columns["unit"], columns["kind"], strict=True)]
         sides.append({"y": labels, "x": npv - base, "base": [base] * len(labels),
                       "customdata": np.column_stack([inputs, [format_money(v) for v in npv]])})
     return {
@@ -239,7 +239,7 @@ def plot_tornado(tornado: Tornado) -> go.Figure:
                    hovertemplate=hover, **high),
         ]
     )
-    layout = {**_LAYOUT, "height": max(_LAYOUT["height"], 90 + 32 * len(tornado.table))}
+    layout = {**_LAYOUT, "height": max(_LAYOUT["height"], 90 + 32 * len(tornado.names))}
     figure.update_layout(title=traces["title"], barmode="overlay",
                          xaxis_title="net present value (currency)", xaxis_tickformat=",.0f",
                          yaxis=dict(autorange="reversed", automargin=True),
@@ -254,8 +254,8 @@ def spider_traces(spider: Spider) -> Traces:
     """Data of :func:`plot_spider`."""
     data = []
     for name, r in spider.ranges.items():
-        values = spider.inputs[name].to_numpy()
-        data.append({"x": spider.positions, "y": spider.npv[name].to_numpy(),
+        values = spider.input_values[name]
+        data.append({"x": spider.positions, "y": spider.npv_values[name],
                      "customdata": [_format_input(v, r.unit, r.kind) for v in values]})
     return {
         "title": f"NPV as each input moves across its range "
@@ -363,7 +363,7 @@ def plot_risk_panel(simulation: RoiSimulation, tornado: Tornado) -> go.Figure:
     legend; the tornado's bars start at the NPV at the values, which the histogram marks.
     """
     histogram, bars = plot_npv_histogram(simulation), plot_tornado(tornado)
-    rows = len(tornado.table)
+    rows = len(tornado.names)
     figure = make_subplots(
         rows=2, cols=1, vertical_spacing=0.16, row_heights=[0.5, 0.5],
         subplot_titles=("", "What moves the NPV most<br><sup>each input at its low (red) and "

@@ -24,14 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nbformat
 from traitlets import default
 
 import workbook
 from workbook.core.atomic import atomic_write_text, temporary_path
 from workbook.core.parameters import build_params, coerce_text
 from workbook.core.validation import ParameterError
-from workbook.run.report import notebook_to_html
 from workbook.run.results import extract_results, jsonable
 
 __all__ = [
@@ -127,6 +125,9 @@ def inspect_notebook(path: Path) -> NotebookSpec:
     RunError
         When the file is missing, not a notebook, or has no cell tagged ``parameters``.
     """
+    # kept out of the dashboard kernel (its scenario panel imports this module): see
+    # workbook.ui.kernel
+    import nbformat
     import papermill
 
     path = Path(path)
@@ -231,8 +232,13 @@ def run_notebook(
     ParameterError, RunError
         Before anything runs, for bad parameters or paths.
     """
+    # kept out of the dashboard kernel (its scenario panel imports this module): see
+    # workbook.ui.kernel
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
+
+    from workbook.run.report import notebook_to_html  # nbconvert
 
     path = Path(path).resolve()
     spec = inspect_notebook(path)

@@ -21,10 +21,10 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from workbook.core.parameters import build_params, field_assumption
-from workbook.core.registry import assumptions_table
 from workbook.core.validation import ParameterError
 from workbook.ui.assets import figure_widget
 from workbook.ui.controls import assumption_slider, source_badge
+from workbook.ui.kernel import query_string
 
 __all__ = [
     "CSS",
@@ -215,12 +215,12 @@ class ModelApp:
     def sources_table(self) -> widgets.Accordion:
         """A folded table of every slider's assumption: label, unit, source."""
         names = (*self.main_sliders, *self.more_sliders)
-        keys = [field_assumption(self.params_type, n).key for n in names]  # type: ignore[union-attr]
+        entries = [field_assumption(self.params_type, n) for n in names]
         rows = "".join(
             f"<tr><td>{html.escape(row.label)}</td><td>{html.escape(row.unit)}</td>"
             f"<td>{html.escape(row.source)}"
             f"{' [seed ' + row.seed + ']' if row.seed else ''}</td></tr>"
-            for row in assumptions_table(keys).itertuples()
+            for row in entries if row is not None
         )
         table = widgets.HTML("<table><tr><th>Assumption</th><th>Unit</th><th>Source</th></tr>"
                              + rows + "</table>")
@@ -353,12 +353,11 @@ class ModelApp:
         """Build the app and apply ``query`` (by default the one Voilà received).
 
         In a preheated Voilà kernel this waits until a viewer opens the page, so the URL's
-        scenario is never lost; outside Voilà it returns at once with the defaults.
+        scenario is never lost; outside Voilà it returns at once with the defaults
+        (:func:`workbook.ui.kernel.query_string`).
         """
         app = cls(**options)
         if query is None:
-            from voila.utils import get_query_string
-
-            query = get_query_string()
+            query = query_string()
         app.apply_query_string(query)
         return app

@@ -15,6 +15,7 @@ it once per page (once per session, with its cache). Anywhere else (JupyterLab, 
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from pathlib import Path
@@ -79,10 +80,25 @@ def shared_esm() -> str | None:
     )
 
 
+@functools.cache
+def _shared_bundle_figure_widget(esm: str) -> type[go.FigureWidget]:
+    """``go.FigureWidget`` with ``esm`` as its module from the start.
+
+    anywidget reads a widget's ``_esm`` from its class when the instance is made, and the
+    widget's comm opens, with its whole state, inside that constructor. Setting ``_esm`` on
+    the instance afterwards would still send plotly's 4.8 MB bundle once per chart to the
+    server (Voilà's executor reads every message of the kernel), then the small module.
+    Named and placed as plotly's class, so the widget's state (``_anywidget_id`` included)
+    is the one ``go.FigureWidget`` gives.
+    """
+    return type(go.FigureWidget.__name__, (go.FigureWidget,),
+                {"_esm": esm, "__module__": go.FigureWidget.__module__,
+                 "__qualname__": go.FigureWidget.__qualname__})
+
+
 def figure_widget(figure: go.Figure) -> go.FigureWidget:
     """A ``FigureWidget`` of ``figure`` that loads plotly's code by URL when it can."""
-    widget = go.FigureWidget(figure)
     esm = shared_esm()
-    if esm is not None:
-        widget._esm = esm
-    return widget
+    if esm is None:
+        return go.FigureWidget(figure)
+    return _shared_bundle_figure_widget(esm)(figure)

@@ -63,7 +63,6 @@ from workbook.ui.upload import (
     UploadedFile,
     UploadError,
     load_uploaded_data,
-    too_large_text,
 )
 from workbook.ui.value_tab import ValueTab
 
@@ -234,8 +233,8 @@ class LoyaltyApp(ModelApp):
         self.customers_upload.add_class("upload-customers")
         self.transactions_upload.on_file(lambda _file: self._on_upload())
         self.customers_upload.on_file(lambda _file: self._on_upload())
-        self.transactions_upload.on_refused(self._on_refused)
-        self.customers_upload.on_refused(self._on_refused)
+        self.transactions_upload.on_error(self._on_refused)
+        self.customers_upload.on_error(self._on_refused)
         self.sample_button = widgets.Button(description="Use the sample data", icon="database",
                                             layout=widgets.Layout(width="auto"))
         self.sample_button.add_class("wb-use-sample")
@@ -474,11 +473,8 @@ class LoyaltyApp(ModelApp):
             return
         self.upload(transactions, customers)
 
-    def _on_refused(self, name: str, size_bytes: int) -> None:
-        if size_bytes >= 0:
-            text = too_large_text(name, size_bytes)
-        else:
-            text = f"{name}: the browser could not send the whole file; try again"
+    def _on_refused(self, text: str) -> None:
+        """An upload the kernel refused (too large, or not what the page announced)."""
         self.show_upload_message(f"{text}. The data shown is unchanged.", error=True)
 
     def upload(self, transactions: UploadedFile, customers: UploadedFile | None = None) -> bool:

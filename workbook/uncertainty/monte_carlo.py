@@ -17,14 +17,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from workbook.core.model import Model
 from workbook.uncertainty.inputs import UncertaintyParams, sample_inputs
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["HEADLINE_PERCENTILES", "Simulation", "percentile", "simulate"]
 
@@ -135,6 +137,8 @@ class Simulation:
         Metrics named in ``missing_is_worst`` count ``nan`` draws as the worst (a payback
         that never comes); others leave them out.
         """
+        import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
         rows = {metric: {f"P{p:g}": self.percentile(metric, p,
                                                      missing_is_worst=metric in missing_is_worst)
                          for p in ps}

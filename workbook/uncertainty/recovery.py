@@ -21,10 +21,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from workbook.core.model import Model
@@ -40,6 +39,9 @@ from workbook.models.recovery.word_of_mouth import (
 )
 from workbook.uncertainty.inputs import UncertaintyParams
 from workbook.uncertainty.monte_carlo import HEADLINE_PERCENTILES, Simulation, simulate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "COMPLAINT_FIXED",

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from workbook.core.validation import ParameterError, require_integer
@@ -29,7 +30,11 @@ from workbook.models.roi.service_roi import (
 )
 from workbook.uncertainty.inputs import InputRange, UncertaintyParams, input_ranges
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 __all__ = [
+    "TORNADO_COLUMNS",
     "BreakEvenMap",
     "Spider",
     "Tornado",
@@ -60,6 +65,11 @@ def _chosen_ranges(
     return ranges
 
 
+TORNADO_COLUMNS: tuple[str, ...] = ("label", "unit", "kind", "low", "value", "high", "npv_low",
+                                     "npv_high", "swing")
+"""The columns of :attr:`Tornado.table`, in order."""
+
+
 @dataclass(frozen=True, slots=True)
 class Tornado:
     """Outputs of :func:`compute_tornado`.
@@ -68,15 +78,28 @@ class Tornado:
     ----------
     base_npv
         NPV with every input at its value.
-    table
-        One row per input (index: field name), largest swing first. Columns: ``label``,
-        ``unit``, ``low``, ``value``, ``high``, ``npv_low``, ``npv_high`` (NPV with the input
-        at its low or high, the others at their values) and ``swing``
-        (``|npv_high - npv_low|``).
+    names
+        The inputs moved (field names), largest swing first.
+    columns
+        Each column of :attr:`table` (:data:`TORNADO_COLUMNS`), one entry per input in the
+        order of ``names``: ``label``, ``unit``, ``kind`` (lists of text), ``low``, ``value``,
+        ``high`` (lists of numbers), ``npv_low``, ``npv_high`` (arrays: NPV with the input at
+        its low or high, the others at their values) and ``swing`` (``|npv_high - npv_low|``).
+        What a chart reads; a dashboard draws them without building a table.
     """
 
     base_npv: float
-    table: pd.DataFrame
+    names: tuple[str, ...]
+    columns: Mapping[str, Any]
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The tornado as a table: one row per input (index ``parameter``, the field name),
+        largest swing first, one column per :data:`TORNADO_COLUMNS`."""
+        import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
+        return pd.DataFrame({name: self.columns[name] for name in TORNADO_COLUMNS},
+                            index=pd.Index(list(self.names), name="parameter"))
 
 
 def compute_tornado(
@@ -120,22 +143,23 @@ def compute_tornado(
         column[2 * i: 2 * i + 2] = (r.low, r.high)
         changes[name] = column
     npv = _npv_of_cases(params, changes).reshape(-1, 2)
-    table = pd.DataFrame(
-        {
-            "label": [r.label for r in ranges.values()],
-            "unit": [r.unit for r in ranges.values()],
-            "kind": [r.kind for r in ranges.values()],
-            "low": [r.low for r in ranges.values()],
-            "value": [float(r.value) for r in ranges.values()],
-            "high": [r.high for r in ranges.values()],
-            "npv_low": npv[:, 0],
-            "npv_high": npv[:, 1],
-            "swing": np.abs(npv[:, 1] - npv[:, 0]),
-        },
-        index=pd.Index(list(ranges), name="parameter"),
-    )
-    table = table.sort_values("swing", ascending=False, kind="stable")
-    return Tornado(base_npv=compute_service_roi(params).npv, table=table)
+    swing = np.abs(npv[:, 1] - npv[:, 0])
+    order = np.argsort(-swing, kind="stable")  # largest first; ties keep the field order
+    fields, chosen = list(ranges), list(ranges.values())
+    rows = [chosen[i] for i in order]
+    columns = {
+        "label": [r.label for r in rows],
+        "unit": [r.unit for r in rows],
+        "kind": [r.kind for r in rows],
+        "low": [r.low for r in rows],
+        "value": [float(r.value) for r in rows],
+        "high": [r.high for r in rows],
+        "npv_low": npv[order, 0],
+        "npv_high": npv[order, 1],
+        "swing": swing[order],
+    }
+    return Tornado(base_npv=compute_service_roi(params).npv,
+                   names=tuple(fields[i] for i in order), columns=MappingProxyType(columns))
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,16 +174,32 @@ class Spider:
         The range of each input, by field name (in the order of the columns below).
     positions
         Where each input stands in its range: -1 at its low, 0 at its value, +1 at its high.
-    inputs, npv
-        Frames indexed by ``positions``, one column per input: the input's value at each
-        position, and the NPV with that input there and the others at their values.
+    input_values, npv_values
+        Per input (in the order of ``ranges``), one value per position: the input's value,
+        and the NPV with that input there and the others at their values. What a chart
+        reads; :attr:`inputs` and :attr:`npv` are the same as tables.
     """
 
     base_npv: float
     ranges: Mapping[str, InputRange]
     positions: NDArray[np.float64]
-    inputs: pd.DataFrame
-    npv: pd.DataFrame
+    input_values: Mapping[str, NDArray[np.float64]]
+    npv_values: Mapping[str, NDArray[np.float64]]
+
+    @property
+    def inputs(self) -> pd.DataFrame:
+        """:attr:`input_values` as a frame indexed by ``positions``, one column per input."""
+        return self._frame(self.input_values)
+
+    @property
+    def npv(self) -> pd.DataFrame:
+        """:attr:`npv_values` as a frame indexed by ``positions``, one column per input."""
+        return self._frame(self.npv_values)
+
+    def _frame(self, columns: Mapping[str, NDArray[np.float64]]) -> pd.DataFrame:
+        import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
+        return pd.DataFrame(dict(columns), index=pd.Index(self.positions, name="position"))
 
 
 def _value_at(r: InputRange, positions: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -217,13 +257,12 @@ def compute_spider(
         column[i * points:(i + 1) * points] = columns[name]
         changes[name] = column
     npv = _npv_of_cases(params, changes).reshape(len(ranges), points)
-    index = pd.Index(positions, name="position")
     return Spider(
         base_npv=compute_service_roi(params).npv,
         ranges=ranges,
         positions=positions,
-        inputs=pd.DataFrame(columns, index=index),
-        npv=pd.DataFrame(dict(zip(ranges, npv, strict=True)), index=index),
+        input_values=MappingProxyType(columns),
+        npv_values=MappingProxyType(dict(zip(ranges, npv, strict=True))),
     )
 
 

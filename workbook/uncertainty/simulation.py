@@ -12,14 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from workbook.models.roi.service_roi import SERVICE_ROI, ServiceRoiParams
 from workbook.uncertainty.inputs import UncertaintyParams
 from workbook.uncertainty.monte_carlo import HEADLINE_PERCENTILES, Simulation, simulate
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["RoiSimulation", "simulate_service_roi"]
 
@@ -94,6 +97,8 @@ class RoiSimulation(Simulation):
 
     def cash_fan(self, ps: Sequence[float] = (10, 25, 50, 75, 90)) -> pd.DataFrame:
         """Percentiles of the cumulative cash at each year end (rows: years, columns ``P<p>``)."""
+        import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
         bands = np.percentile(self.cumulative_cash, list(ps), axis=0)
         return pd.DataFrame(bands.T, columns=[f"P{p:g}" for p in ps],
                             index=pd.RangeIndex(bands.shape[1], name="year"))

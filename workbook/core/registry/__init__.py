@@ -20,12 +20,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from workbook.core.declare import Limits
 from workbook.core.registry.assumption import Assumption
 from workbook.core.registry.entries import ENTRIES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ASSUMPTIONS",
@@ -75,6 +77,8 @@ def assumptions_table(keys: Iterable[str] | None = None) -> pd.DataFrame:
     Columns: ``label, value, low, high, unit, source, seed, range_basis, note``, indexed by
     ``key``. Reports show it next to the numbers it drives.
     """
+    import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
     chosen = [get_assumption(k) for k in keys] if keys is not None else list(ASSUMPTIONS.values())
     rows = [{f.name: getattr(a, f.name) for f in dataclasses.fields(a) if f.name != "limits"}
             for a in chosen]

@@ -18,10 +18,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import NDArray
 
 from workbook.core.declare import Params
@@ -29,6 +28,9 @@ from workbook.core.finance import customer_lifetime_value
 from workbook.core.model import Model
 from workbook.core.parameters import assumed
 from workbook.core.validation import require_integer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BUSINESS_FIXED",
@@ -163,6 +165,8 @@ class ComplaintResult:
 
     def flow_table(self) -> pd.DataFrame:
         """Customers in each group: how many, how many stay, how many leave."""
+        import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
         rows = {
             "Complained, recovered": (self.recovered_customers, self.stay_recovered),
             "Complained, not recovered": (self.unrecovered_customers, self.stay_unrecovered),

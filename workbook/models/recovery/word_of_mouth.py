@@ -19,10 +19,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from workbook.core.declare import Params
 from workbook.core.finance import customer_lifetime_value
@@ -31,6 +30,9 @@ from workbook.core.parameters import assumed
 from workbook.core.registry import get_assumption
 from workbook.core.validation import ParameterError
 from workbook.models.recovery.complaints import BUSINESS_FIXED
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "RANGE_CASES",
@@ -296,6 +298,8 @@ class WordOfMouthRange:
 
     def table(self) -> pd.DataFrame:
         """One row per case: people told, reach, customers won and lost, net value."""
+        import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
         columns = ("told_per_happy", "told_per_unhappy", "happy_reach", "unhappy_reach",
                    "prospects_won", "prospects_lost", "revenue_effect", "net_value")
         return pd.DataFrame(

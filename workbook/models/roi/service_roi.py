@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from workbook.core.declare import Params, declaration, declared, number
@@ -32,6 +31,9 @@ from workbook.core.finance import (
 from workbook.core.model import Model
 from workbook.core.parameters import assumed
 from workbook.core.validation import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "SERVICE_ROI",
@@ -197,6 +199,8 @@ class RoiResult:
 
     def yearly_table(self) -> pd.DataFrame:
         """One row per year with every flow, discounted and cumulative cash."""
+        import pandas as pd  # kept out of the dashboard kernel: see workbook.ui.kernel
+
         return pd.DataFrame(
             {
                 "incremental_revenue": self.incremental_revenue,
