@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8866
 
-.PHONY: help install dashboard lab lint test test-fast browser benchmark benchmark-batch notebooks report nightly clean
+.PHONY: help install dashboard lab lint test test-fast browser benchmark benchmark-batch benchmark-serving notebooks report nightly clean
 
 help:
 	@echo "make dashboard   set up and serve the dashboards on sample data (PORT=$(PORT))"
@@ -64,10 +64,15 @@ benchmark: install browser
 	$(BIN)/python benchmarks/bench_recovery.py
 	$(BIN)/python benchmarks/bench_loyalty_dashboard.py
 	$(BIN)/python benchmarks/bench_redesign.py
+	$(BIN)/python benchmarks/bench_kernels.py
 	@echo "bench_batch.py (24 notebook runs, several minutes) runs on its own: make benchmark-batch"
+	@echo "bench_serving.py (many browsers at once, about 30 minutes): make benchmark-serving"
 
 benchmark-batch: install
 	$(BIN)/python benchmarks/bench_batch.py
+
+benchmark-serving: install browser
+	$(BIN)/python benchmarks/bench_serving.py
 
 notebooks: install
 	$(BIN)/python scripts/refresh_notebooks.py notebooks/*.ipynb
