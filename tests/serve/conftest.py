@@ -11,12 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.ui.conftest import (
-    ARTIFACTS,
-    browser,  # noqa: F401 - the shared headless chromium fixture
-    free_port,
-    wait_until_serving,
-)
+from tests.ui.conftest import ARTIFACTS, free_port, wait_until_serving
 
 TOKEN = "serving-test-token-0123456789"
 
@@ -66,7 +61,7 @@ def kernel_processes(server: subprocess.Popen[bytes]) -> list[int]:
 
 
 @pytest.fixture
-def new_context(browser, request: pytest.FixtureRequest):  # noqa: F811
+def new_context(browser, request: pytest.FixtureRequest):
     """Make browser contexts (one per manager); screenshot each page, close all at the end."""
     made: list[object] = []
 
